@@ -1,0 +1,65 @@
+//! One module per subcommand; this file only declares the command line and dispatches.
+
+pub mod create_api;
+pub mod envtest;
+pub mod init;
+pub mod manifests;
+
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo operator",
+    bin_name = "cargo operator",
+    version,
+    about = "Scaffold Kubernetes operators in Rust; generate CRDs and RBAC from Rust types",
+    after_help = "Quick start:
+  cargo operator init --domain example.com guestbook-operator && cd guestbook-operator
+  cargo operator create api --group webapp --version v1 --kind Guestbook
+  cargo operator manifests
+  make test"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new operator project: workspace, api crate, main, config/, Makefile, Dockerfile
+    Init(init::InitArgs),
+    /// Add to the project
+    #[command(subcommand)]
+    Create(CreateCommand),
+    /// Generate CRDs from the API types and the manager ClusterRole from #[rbac] attributes
+    Manifests(manifests::ManifestsArgs),
+    /// Provide a local Kubernetes control plane (kube-apiserver + etcd) for tests and `make run`
+    #[command(subcommand)]
+    Envtest(envtest::EnvtestCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CreateCommand {
+    /// Scaffold an API type (and its CRD) and a reconciler for it
+    Api(create_api::CreateApiArgs),
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Init(args) => init::run(args),
+        Command::Create(CreateCommand::Api(args)) => create_api::run(args),
+        Command::Manifests(args) => manifests::run(args),
+        Command::Envtest(command) => envtest::run(command),
+    }
+}
+
+/// Cargo runs `cargo-operator operator <args>` for `cargo operator <args>`; drop that extra
+/// word so both `cargo operator init` and `cargo-operator init` work.
+pub fn normalize_cargo_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    if args.get(1).is_some_and(|arg| arg == "operator") {
+        args.remove(1);
+    }
+    args
+}

@@ -1,0 +1,157 @@
+//! The project file: the single source of truth for what `cargo operator` scaffolded.
+//!
+//! `init` writes it, every later command reads it first (kubebuilder keeps the same record in
+//! its `PROJECT` file). It records enough to re-scaffold the project into a newer layout.
+
+use anyhow::{Context as _, Result, bail};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Name of the project file at the root of every generated project.
+pub const PROJECT_FILE: &str = "operator.toml";
+
+/// The layout this version of the CLI scaffolds; bumped when generated files change shape.
+pub const LAYOUT: &str = "cargo-operator.rs/v1";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Project {
+    pub layout: String,
+    pub project_name: String,
+    pub domain: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Where the generated project finds `cargo-operator-runtime` before it is published:
+    /// a path (relative to the project root, as given to `init --runtime-path`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime_path: Option<String>,
+    #[serde(default, rename = "resource", skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<Resource>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Resource {
+    /// The group's short name (`webapp`); the API group is `<group>.<domain>`.
+    pub group: String,
+    pub version: String,
+    pub kind: String,
+    pub plural: String,
+    pub namespaced: bool,
+    /// An API type was scaffolded in the api crate.
+    pub api: bool,
+    /// A reconciler was scaffolded in `src/controller/`.
+    pub controller: bool,
+    #[serde(default)]
+    pub webhooks: Webhooks,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Webhooks {
+    #[serde(default)]
+    pub defaulting: bool,
+    #[serde(default)]
+    pub validation: bool,
+    #[serde(default)]
+    pub conversion: bool,
+}
+
+impl Project {
+    /// The full API group of a resource, e.g. `webapp.example.com`.
+    pub fn api_group(&self, resource: &Resource) -> String {
+        format!("{}.{}", resource.group, self.domain)
+    }
+
+    pub fn find_resource(&self, group: &str, version: &str, kind: &str) -> Option<&Resource> {
+        self.resources
+            .iter()
+            .find(|r| r.group == group && r.version == version && r.kind == kind)
+    }
+
+    pub fn to_toml(&self) -> String {
+        let body = toml::to_string_pretty(self).expect("the project model always serializes");
+        format!(
+            "# Written by `cargo operator`: what was scaffolded in this project.\n\
+             # Commands read it; edit it only to undo a scaffold you removed by hand.\n{body}"
+        )
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        let project: Project =
+            toml::from_str(text).with_context(|| format!("{} is not a valid project file", path.display()))?;
+        if project.layout != LAYOUT {
+            bail!(
+                "{} has layout `{}`, but this cargo-operator scaffolds `{LAYOUT}`",
+                path.display(),
+                project.layout
+            );
+        }
+        Ok(project)
+    }
+}
+
+/// A loaded project: its root directory and its model.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub project: Project,
+}
+
+impl Workspace {
+    /// Finds the project file in `start` or one of its parents, like cargo finds Cargo.toml.
+    pub fn discover(start: &Path) -> Result<Self> {
+        let start = start
+            .canonicalize()
+            .with_context(|| format!("cannot access {}", start.display()))?;
+        for dir in start.ancestors() {
+            let file = dir.join(PROJECT_FILE);
+            if file.is_file() {
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                let project = Project::parse(&text, &file)?;
+                return Ok(Workspace { root: dir.to_path_buf(), project });
+            }
+        }
+        bail!(
+            "no {PROJECT_FILE} in {} or any parent directory; run `cargo operator init` first",
+            start.display()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_file_round_trips() {
+        let project = Project {
+            layout: LAYOUT.into(),
+            project_name: "guestbook-operator".into(),
+            domain: "example.com".into(),
+            owner: Some("Example Inc".into()),
+            runtime_path: None,
+            resources: vec![Resource {
+                group: "webapp".into(),
+                version: "v1".into(),
+                kind: "Guestbook".into(),
+                plural: "guestbooks".into(),
+                namespaced: true,
+                api: true,
+                controller: true,
+                webhooks: Webhooks::default(),
+            }],
+        };
+        let text = project.to_toml();
+        assert!(text.contains("[[resource]]"), "{text}");
+        assert_eq!(Project::parse(&text, Path::new("operator.toml")).unwrap(), project);
+    }
+
+    #[test]
+    fn unknown_layout_is_refused() {
+        let text = "layout = \"go.kubebuilder.io/v4\"\nproject-name = \"x\"\ndomain = \"y.io\"\n";
+        let error = Project::parse(text, Path::new("operator.toml")).unwrap_err();
+        assert!(error.to_string().contains("layout"), "{error}");
+    }
+}

@@ -1,0 +1,104 @@
+//! Shared helpers of the CLI's integration tests.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The repository root (parent of cli/).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// One target directory for every generated project the tests build, so kube, k8s-openapi and
+/// tokio compile once per test run rather than once per project.
+pub fn generated_target_dir() -> PathBuf {
+    std::env::var_os("CARGO_OPERATOR_TEST_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/generated-projects"))
+}
+
+pub fn cargo_operator(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-operator"));
+    command.current_dir(dir).env("CARGO_TARGET_DIR", generated_target_dir());
+    command
+}
+
+pub fn cargo(dir: &Path) -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", generated_target_dir())
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS");
+    command
+}
+
+/// Run to success or fail the test with everything the command printed.
+pub fn run_ok(command: &mut Command) -> String {
+    let output = command.output().unwrap_or_else(|error| panic!("cannot run {command:?}: {error}"));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{command:?} failed with {}\n--- stdout\n{stdout}\n--- stderr\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// Run to failure; return stderr.
+pub fn run_err(command: &mut Command) -> String {
+    let output = command.output().unwrap_or_else(|error| panic!("cannot run {command:?}: {error}"));
+    assert!(!output.status.success(), "{command:?} unexpectedly succeeded");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Every file below `dir` (relative path → bytes), skipping build output and lock files.
+pub fn snapshot_tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy();
+            if name == "target" || name == "Cargo.lock" {
+                continue;
+            }
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.insert(path.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Scaffold the reference project: two kinds in two groups, one namespaced, one cluster-scoped.
+/// `runtime_path` is as passed to `init --runtime-path`.
+pub fn scaffold_reference_project(project: &Path, runtime_path: &str) {
+    let parent = project.parent().unwrap();
+    std::fs::create_dir_all(parent).unwrap();
+    run_ok(cargo_operator(parent).args([
+        "init",
+        "--domain",
+        "example.com",
+        "--owner",
+        "Example Inc",
+        "--runtime-path",
+        runtime_path,
+    ]).arg(project));
+    run_ok(cargo_operator(project).args(["create", "api", "--group", "webapp", "--version", "v1", "--kind", "Guestbook"]));
+    run_ok(cargo_operator(project).args([
+        "create",
+        "api",
+        "--group",
+        "infra",
+        "--version",
+        "v1alpha1",
+        "--kind",
+        "Policy",
+        "--namespaced=false",
+    ]));
+    run_ok(cargo_operator(project).arg("manifests"));
+}

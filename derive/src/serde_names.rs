@@ -1,0 +1,164 @@
+//! The JSON property name of a field as serde (and therefore schemars) sees it:
+//! `#[serde(rename_all = ...)]` on the struct, `#[serde(rename = ...)]` on the field, and
+//! schemars' own `rename`, which wins over serde's. Also reports `skip` and `flatten`.
+
+use syn::{Attribute, Expr, ExprLit, Field, Lit};
+
+/// What serde does with one field.
+pub struct SerdeField {
+    pub name: String,
+    pub skipped: bool,
+    pub flattened: bool,
+}
+
+/// Reads `rename_all` from the container attributes (`serde` then `schemars`).
+pub fn rename_all(attrs: &[Attribute]) -> syn::Result<Option<String>> {
+    let mut rule = None;
+    for ns in ["serde", "schemars"] {
+        for attr in attrs.iter().filter(|a| a.path().is_ident(ns)) {
+            walk(attr, &mut |key, val| {
+                if key == "rename_all" {
+                    rule = Some(val.unwrap_or_default());
+                }
+            })?;
+        }
+    }
+    Ok(rule)
+}
+
+/// True if the container's `serde`/`schemars` attributes carry `key` (e.g. `rename`, `default`).
+pub fn has_key(attrs: &[Attribute], wanted: &str) -> syn::Result<bool> {
+    let mut found = false;
+    for attr in attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde") || a.path().is_ident("schemars"))
+    {
+        walk(attr, &mut |key, _| found |= key == wanted)?;
+    }
+    Ok(found)
+}
+
+/// Resolves a field's JSON name under the container's `rename_all`.
+pub fn field(f: &Field, rename_all: Option<&str>) -> syn::Result<SerdeField> {
+    let ident = f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
+    let ident = ident.trim_start_matches("r#").to_owned();
+    let mut out = SerdeField {
+        name: apply_rule(rename_all, &ident),
+        skipped: false,
+        flattened: false,
+    };
+    for ns in ["serde", "schemars"] {
+        for attr in f.attrs.iter().filter(|a| a.path().is_ident(ns)) {
+            walk(attr, &mut |key, val| match key {
+                "rename" => {
+                    if let Some(v) = val {
+                        out.name = v;
+                    }
+                }
+                "skip" | "skip_serializing" => out.skipped = true,
+                "flatten" => out.flattened = true,
+                _ => {}
+            })?;
+        }
+    }
+    Ok(out)
+}
+
+/// Calls `f(key, string value)` for every top-level entry of a `#[serde(...)]` attribute.
+/// `rename(serialize = "x")` reports `x` as the value of `rename`.
+fn walk(attr: &Attribute, f: &mut dyn FnMut(&str, Option<String>)) -> syn::Result<()> {
+    attr.parse_nested_meta(|meta| {
+        let key = meta
+            .path
+            .get_ident()
+            .map(|i| i.to_string())
+            .unwrap_or_default();
+        if meta.input.peek(syn::Token![=]) {
+            let expr: Expr = meta.value()?.parse()?;
+            let s = match expr {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) => Some(s.value()),
+                _ => None,
+            };
+            f(&key, s);
+        } else if meta.input.peek(syn::token::Paren) {
+            let mut serialize = None;
+            meta.parse_nested_meta(|inner| {
+                if inner.input.peek(syn::Token![=]) {
+                    let expr: Expr = inner.value()?.parse()?;
+                    if inner.path.is_ident("serialize")
+                        && let Expr::Lit(ExprLit {
+                            lit: Lit::Str(s), ..
+                        }) = expr
+                    {
+                        serialize = Some(s.value());
+                    }
+                } else if inner.input.peek(syn::token::Paren) {
+                    let content;
+                    syn::parenthesized!(content in inner.input);
+                    let _: proc_macro2::TokenStream = content.parse()?;
+                }
+                Ok(())
+            })?;
+            if serialize.is_some() {
+                f(&key, serialize);
+            }
+        } else {
+            f(&key, None);
+        }
+        Ok(())
+    })
+}
+
+/// serde's `RenameRule::apply_to_field`, for snake_case Rust field names.
+pub fn apply_rule(rule: Option<&str>, field: &str) -> String {
+    match rule {
+        Some("UPPERCASE") | Some("SCREAMING_SNAKE_CASE") => field.to_ascii_uppercase(),
+        Some("PascalCase") => pascal(field),
+        Some("camelCase") => {
+            let p = pascal(field);
+            let mut chars = p.chars();
+            match chars.next() {
+                Some(c) => c.to_ascii_lowercase().to_string() + chars.as_str(),
+                None => p,
+            }
+        }
+        Some("kebab-case") => field.replace('_', "-"),
+        Some("SCREAMING-KEBAB-CASE") => field.to_ascii_uppercase().replace('_', "-"),
+        _ => field.to_owned(),
+    }
+}
+
+fn pascal(field: &str) -> String {
+    let mut out = String::new();
+    let mut capitalize = true;
+    for ch in field.chars() {
+        if ch == '_' {
+            capitalize = true;
+        } else if capitalize {
+            out.push(ch.to_ascii_uppercase());
+            capitalize = false;
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::apply_rule;
+
+    #[test]
+    fn rules_match_serde() {
+        assert_eq!(
+            apply_rule(Some("camelCase"), "min_ready_seconds"),
+            "minReadySeconds"
+        );
+        assert_eq!(apply_rule(Some("PascalCase"), "size"), "Size");
+        assert_eq!(apply_rule(Some("kebab-case"), "a_b"), "a-b");
+        assert_eq!(apply_rule(Some("SCREAMING-KEBAB-CASE"), "a_b"), "A-B");
+        assert_eq!(apply_rule(None, "a_b"), "a_b");
+    }
+}

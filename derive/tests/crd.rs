@@ -1,0 +1,239 @@
+//! Golden CRDs and behaviour of the generated types.
+
+use cargo_operator_runtime::{CustomResource, CustomResourceExt, Resource};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// GuestbookSpec defines the desired state of Guestbook.
+#[derive(CustomResource, Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[resource(
+    group = "webapp.example.com",
+    version = "v1",
+    kind = "Guestbook",
+    namespaced,
+    status = "GuestbookStatus",
+    shortname = "gb",
+    derive = "PartialEq",
+    printcolumn(
+        name = "Ready",
+        type = "string",
+        json_path = ".status.conditions[?(@.type==\"Ready\")].status"
+    ),
+    printcolumn(name = "Age", type = "date", json_path = ".metadata.creationTimestamp")
+)]
+#[serde(rename_all = "camelCase")]
+pub struct GuestbookSpec {
+    /// Number of replicas.
+    #[field(minimum = 1, maximum = 10)]
+    pub size: Option<i32>,
+    /// The container image to run.
+    #[field(min_length = 1, pattern = "^[a-z0-9./:-]+$")]
+    pub image_ref: String,
+}
+
+/// GuestbookStatus defines the observed state of Guestbook.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+pub struct GuestbookStatus {
+    /// Current conditions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition>,
+}
+
+/// A cluster-scoped, scalable policy.
+#[derive(CustomResource, Serialize, Deserialize, Clone, Debug, JsonSchema)]
+#[resource(
+    group = "infra.example.com",
+    version = "v1alpha1",
+    kind = "Policy",
+    status = "PolicyStatus",
+    scale(
+        spec_replicas_path = ".spec.replicas",
+        status_replicas_path = ".status.replicas",
+        label_selector_path = ".status.selector"
+    ),
+    label(key = "app.kubernetes.io/part-of", value = "infra"),
+    annotation(key = "example.com/owner", value = "platform")
+)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicySpec {
+    /// Desired replicas.
+    #[field(
+        minimum = 0,
+        exclusive_minimum,
+        maximum = 100,
+        multiple_of = 2,
+        default = 2
+    )]
+    pub replicas: i32,
+    /// Severity of violations.
+    #[field(enum_values = ["low", "high"], default = "low")]
+    pub severity: Option<String>,
+    /// Ports, keyed by name.
+    #[field(list_type = "map", list_map_keys = ["name"], max_items = 8)]
+    #[serde(default)]
+    pub ports: Vec<Port>,
+    /// Free-form tags.
+    #[field(list_type = "set", min_items = 1)]
+    #[serde(rename = "labelSet")]
+    pub tags: Vec<String>,
+    /// Extra settings, merged atomically.
+    #[field(map_type = "atomic", max_properties = 4, min_properties = 1)]
+    pub settings: std::collections::BTreeMap<String, String>,
+    /// Anything at all.
+    #[field(preserve_unknown_fields)]
+    pub raw: Option<serde_json::Value>,
+    /// Either a number or a percentage.
+    #[field(int_or_string)]
+    pub max_unavailable: Option<serde_json::Value>,
+    /// When to run.
+    #[field(
+        format = "date-time",
+        nullable,
+        rule(
+            rule = "self != ''",
+            message = "must not be empty",
+            reason = "FieldValueInvalid"
+        ),
+        rule(
+            rule = "self == oldSelf",
+            message_expression = "'immutable'",
+            field_path = ".schedule"
+        )
+    )]
+    pub schedule: Option<String>,
+}
+
+/// A named port.
+#[derive(Serialize, Deserialize, Clone, Debug, JsonSchema)]
+pub struct Port {
+    /// Port name.
+    pub name: String,
+    /// Port number.
+    pub port: u16,
+}
+
+/// PolicyStatus is the observed state of a Policy.
+#[derive(Serialize, Deserialize, Clone, Debug, JsonSchema)]
+pub struct PolicyStatus {
+    /// Observed replicas.
+    pub replicas: i32,
+    /// Label selector of the pods.
+    pub selector: Option<String>,
+}
+
+/// A deprecated, categorized, selectable widget.
+#[derive(CustomResource, Serialize, Deserialize, Clone, Debug, JsonSchema)]
+#[resource(
+    group = "webapp.example.com",
+    version = "v1beta1",
+    kind = "Widget",
+    namespaced,
+    plural = "widgetz",
+    singular = "widgie",
+    shortname = "wd",
+    shortname = "wdg",
+    category = "all",
+    category = "webapp",
+    selectable = ".spec.color",
+    deprecation_warning = "webapp.example.com/v1beta1 Widget is deprecated; use v1",
+    storage = false,
+    printcolumn(
+        name = "Color",
+        type = "string",
+        json_path = ".spec.color",
+        description = "The colour",
+        priority = 1
+    )
+)]
+pub struct WidgetSpec {
+    pub color: String,
+}
+
+fn yaml<K: CustomResourceExt>() -> String {
+    serde_yaml::to_string(&K::crd()).unwrap()
+}
+
+#[test]
+fn guestbook_crd() {
+    insta::assert_snapshot!(yaml::<Guestbook>());
+}
+
+#[test]
+fn policy_crd() {
+    insta::assert_snapshot!(yaml::<Policy>());
+}
+
+#[test]
+fn widget_crd() {
+    insta::assert_snapshot!(yaml::<Widget>());
+}
+
+#[test]
+fn names_and_resource() {
+    assert_eq!(Guestbook::crd_name(), "guestbooks.webapp.example.com");
+    assert_eq!(Guestbook::plural(&()), "guestbooks");
+    assert_eq!(Guestbook::group(&()), "webapp.example.com");
+    assert_eq!(Guestbook::version(&()), "v1");
+    assert_eq!(Guestbook::kind(&()), "Guestbook");
+    assert_eq!(Guestbook::api_version(&()), "webapp.example.com/v1");
+    assert_eq!(Guestbook::shortnames(), &["gb"]);
+    let crd = Guestbook::crd();
+    assert_eq!(
+        crd.metadata.name.as_deref(),
+        Some("guestbooks.webapp.example.com")
+    );
+    assert_eq!(crd.spec.names.kind, "Guestbook");
+    assert_eq!(crd.spec.names.list_kind.as_deref(), Some("GuestbookList"));
+    assert_eq!(crd.spec.names.singular.as_deref(), Some("guestbook"));
+    assert_eq!(crd.spec.scope, "Namespaced");
+
+    assert_eq!(Policy::plural(&()), "policies");
+    assert_eq!(Policy::crd().spec.scope, "Cluster");
+    assert_eq!(Policy::crd_name(), "policies.infra.example.com");
+    assert_eq!(Widget::crd_name(), "widgetz.webapp.example.com");
+    let api = Widget::api_resource();
+    assert_eq!(
+        (api.plural.as_str(), api.api_version.as_str()),
+        ("widgetz", "webapp.example.com/v1beta1")
+    );
+}
+
+#[test]
+fn round_trips_through_json() {
+    let mut gb = Guestbook::new(
+        "my-book",
+        GuestbookSpec {
+            size: Some(3),
+            image_ref: "nginx".into(),
+        },
+    );
+    let json = serde_json::to_value(&gb).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "apiVersion": "webapp.example.com/v1",
+            "kind": "Guestbook",
+            "metadata": {"name": "my-book"},
+            "spec": {"size": 3, "imageRef": "nginx"},
+        })
+    );
+    let back: Guestbook = serde_json::from_value(json).unwrap();
+    assert_eq!(back, gb);
+
+    gb.status = Some(GuestbookStatus::default());
+    let json = serde_json::to_value(&gb).unwrap();
+    assert_eq!(json["status"], serde_json::json!({}));
+    let back: Guestbook = serde_json::from_value(json).unwrap();
+    assert_eq!(back, gb);
+    assert_eq!(gb.meta().name.as_deref(), Some("my-book"));
+}
+
+#[test]
+fn schema_is_structural() {
+    for crd in [Guestbook::crd(), Policy::crd(), Widget::crd()] {
+        let text = serde_json::to_string(&crd).unwrap();
+        assert!(!text.contains("$ref"), "{text}");
+        assert!(!text.contains("definitions"), "{text}");
+        assert!(!text.contains("$schema"), "{text}");
+    }
+}

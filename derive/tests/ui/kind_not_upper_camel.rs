@@ -1,0 +1,11 @@
+use cargo_operator_runtime::CustomResource;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+#[derive(CustomResource, Serialize, Deserialize, Clone, Debug, JsonSchema)]
+#[resource(group = "webapp.example.com", version = "v1", kind = "guest_book")]
+pub struct GuestbookSpec {
+    pub size: i32,
+}
+
+fn main() {}

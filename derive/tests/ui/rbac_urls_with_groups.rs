@@ -1,0 +1,8 @@
+use cargo_operator_runtime::rbac;
+
+#[rbac(groups = [""], urls = ["/metrics"], verbs = ["get"])]
+fn reconcile() {}
+
+fn main() {
+    reconcile();
+}

@@ -1,0 +1,421 @@
+//! [`Controller`]: one reconciler for one kind, run by the manager on kube-runtime's
+//! controller with the safety nets a production operator needs — metrics, panic recovery,
+//! Warning events on errors (rate limited) and per-object exponential backoff.
+
+use std::collections::HashMap;
+use std::fmt::Debug;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use futures::future::{BoxFuture, FutureExt};
+use kube::Client;
+use kube::api::Api;
+use kube::core::Resource;
+use kube_runtime::controller::{Action, Config as RuntimeConfig};
+use kube_runtime::events::EventType;
+use kube_runtime::reflector::ObjectRef;
+use kube_runtime::watcher;
+use serde::de::DeserializeOwned;
+use tracing::{Instrument, debug, error, info, info_span, warn};
+
+use crate::context::Context;
+use crate::error::ReconcileError;
+use crate::manager::Shutdown;
+use crate::metrics::{ControllerMetrics, Metrics, ReconcileResult};
+
+/// controller-runtime's default per-item backoff: 5 ms doubling up to 1000 s.
+pub const DEFAULT_ERROR_BACKOFF_BASE: Duration = Duration::from_millis(5);
+/// See [`DEFAULT_ERROR_BACKOFF_BASE`].
+pub const DEFAULT_ERROR_BACKOFF_MAX: Duration = Duration::from_secs(1000);
+/// At most one Warning event per object and reason in this interval, so a failing object in a
+/// hot loop cannot flood the API server with events.
+pub const DEFAULT_WARNING_EVENT_INTERVAL: Duration = Duration::from_secs(30);
+/// A Warning event that the API server does not take within this time is dropped, so that a
+/// slow API server does not hold a worker.
+const EVENT_PUBLISH_TIMEOUT: Duration = Duration::from_secs(10);
+
+type ReconcileFn<K> = Arc<
+    dyn Fn(Arc<K>, Arc<Context>) -> BoxFuture<'static, Result<Action, ReconcileError>>
+        + Send
+        + Sync,
+>;
+type OwnsFn<K> =
+    Box<dyn FnOnce(kube_runtime::Controller<K>, &Client) -> kube_runtime::Controller<K> + Send>;
+
+/// The bounds every watched kind needs; any `#[derive(CustomResource)]` type and any
+/// k8s-openapi type meets them.
+pub trait ControllerResource:
+    Resource<DynamicType = ()> + Clone + DeserializeOwned + Debug + Send + Sync + 'static
+{
+}
+impl<K> ControllerResource for K where
+    K: Resource<DynamicType = ()> + Clone + DeserializeOwned + Debug + Send + Sync + 'static
+{
+}
+
+/// A reconciler for the kind `K`, watched in all namespaces. Build it, then hand it to
+/// [`Manager::add_controller`](crate::Manager::add_controller).
+pub struct Controller<K: ControllerResource> {
+    name: String,
+    reconcile: ReconcileFn<K>,
+    max_concurrent_reconciles: Option<u16>,
+    backoff_base: Duration,
+    backoff_max: Duration,
+    warning_event_interval: Duration,
+    watcher_config: watcher::Config,
+    owns: Vec<OwnsFn<K>>,
+}
+
+impl<K: ControllerResource> Controller<K> {
+    /// A controller called `name` (the `controller` label of its metrics and the reporting
+    /// controller of its events) that calls `reconcile` for every change of a `K`.
+    pub fn new<F, Fut>(name: impl Into<String>, reconcile: F) -> Self
+    where
+        F: Fn(Arc<K>, Arc<Context>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Action, ReconcileError>> + Send + 'static,
+    {
+        Self {
+            name: name.into(),
+            reconcile: Arc::new(move |obj, ctx| reconcile(obj, ctx).boxed()),
+            max_concurrent_reconciles: None,
+            backoff_base: DEFAULT_ERROR_BACKOFF_BASE,
+            backoff_max: DEFAULT_ERROR_BACKOFF_MAX,
+            warning_event_interval: DEFAULT_WARNING_EVENT_INTERVAL,
+            watcher_config: watcher::Config::default(),
+            owns: Vec::new(),
+        }
+    }
+
+    /// The controller's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Also reconcile the owner `K` when a `C` it owns (by `ownerReferences` with
+    /// `controller: true`) changes.
+    #[must_use]
+    pub fn owns<C: ControllerResource>(mut self) -> Self {
+        self.owns.push(Box::new(|controller, client| {
+            controller.owns(Api::<C>::all(client.clone()), watcher::Config::default())
+        }));
+        self
+    }
+
+    /// How many objects may be reconciled at once (default: the manager's
+    /// `--max-concurrent-reconciles`). One object is never reconciled twice at once.
+    #[must_use]
+    pub fn max_concurrent_reconciles(mut self, n: u16) -> Self {
+        self.max_concurrent_reconciles = Some(n.max(1));
+        self
+    }
+
+    /// Requeue delay after consecutive failures of one object: `base * 2^(failures-1)`, at
+    /// most `max`; reset by a success.
+    #[must_use]
+    pub fn error_backoff(mut self, base: Duration, max: Duration) -> Self {
+        self.backoff_base = base;
+        self.backoff_max = max.max(base);
+        self
+    }
+
+    /// Minimum interval between two Warning events for the same object and reason.
+    #[must_use]
+    pub fn warning_event_interval(mut self, interval: Duration) -> Self {
+        self.warning_event_interval = interval;
+        self
+    }
+
+    /// Restricts the watch of `K` (label or field selectors, page size, ...).
+    #[must_use]
+    pub fn watcher_config(mut self, config: watcher::Config) -> Self {
+        self.watcher_config = config;
+        self
+    }
+
+    /// The reconcile function wrapped in everything the manager adds around it. The manager
+    /// uses this; tests can call [`InstrumentedReconciler::reconcile`] directly.
+    pub fn reconciler(&self, ctx: Arc<Context>, metrics: &Metrics) -> InstrumentedReconciler<K> {
+        InstrumentedReconciler {
+            name: self.name.clone(),
+            reconcile: self.reconcile.clone(),
+            ctx,
+            metrics: metrics.controller(&self.name),
+            backoff_base: self.backoff_base,
+            backoff_max: self.backoff_max,
+            warning_event_interval: self.warning_event_interval,
+            failures: Mutex::default(),
+            warning_events: Mutex::default(),
+        }
+    }
+}
+
+/// A controller with its kind erased, so that the manager can hold controllers of different
+/// kinds in one list.
+pub(crate) trait RunnableController: Send {
+    fn name(&self) -> &str;
+    /// `(group, version, plural)` of the watched kind, for the RBAC preflight.
+    fn resource(&self) -> (String, String, String);
+    fn run(
+        self: Box<Self>,
+        client: Client,
+        metrics: &Metrics,
+        default_concurrency: u16,
+        shutdown: Shutdown,
+    ) -> BoxFuture<'static, ()>;
+}
+
+impl<K: ControllerResource> RunnableController for Controller<K> {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn resource(&self) -> (String, String, String) {
+        (
+            K::group(&()).into_owned(),
+            K::version(&()).into_owned(),
+            K::plural(&()).into_owned(),
+        )
+    }
+
+    fn run(
+        self: Box<Self>,
+        client: Client,
+        metrics: &Metrics,
+        default_concurrency: u16,
+        shutdown: Shutdown,
+    ) -> BoxFuture<'static, ()> {
+        let this = *self;
+        let concurrency = this
+            .max_concurrent_reconciles
+            .unwrap_or(default_concurrency)
+            .max(1);
+        let ctx = Arc::new(Context::new(client.clone(), this.name.clone()));
+        let reconciler = Arc::new(this.reconciler(ctx, metrics));
+        reconciler
+            .metrics
+            .set_max_concurrent_reconciles(concurrency);
+
+        let mut controller =
+            kube_runtime::Controller::new(Api::<K>::all(client.clone()), this.watcher_config)
+                .with_config(RuntimeConfig::default().concurrency(concurrency));
+        for owns in this.owns {
+            controller = owns(controller, &client);
+        }
+        // On shutdown kube-runtime stops taking new work and waits for running reconciles.
+        let controller = controller.graceful_shutdown_on(shutdown.wait());
+        let name = this.name;
+        async move {
+            info!(controller = %name, concurrency, "starting controller");
+            controller
+                .run(
+                    |obj, reconciler: Arc<InstrumentedReconciler<K>>| async move {
+                        reconciler.reconcile(obj).await
+                    },
+                    |_obj, failure: &ReconcileFailure, _| failure.action(),
+                    reconciler,
+                )
+                .for_each(|result| {
+                    if let Err(error) = result {
+                        match error {
+                            // Already logged, counted and evented by the reconciler wrapper.
+                            kube_runtime::controller::Error::ReconcilerFailed(..) => {}
+                            // Usually a deleted object still in the queue; harmless.
+                            kube_runtime::controller::Error::ObjectNotFound(obj) => {
+                                debug!(controller = %name, object = %obj, "object gone before reconcile");
+                            }
+                            other => {
+                                warn!(controller = %name, error = %other, "controller watch error (retrying)");
+                            }
+                        }
+                    }
+                    futures::future::ready(())
+                })
+                .await;
+            info!(controller = %name, "controller stopped");
+        }
+        .boxed()
+    }
+}
+
+/// A reconcile function wrapped with metrics, panic recovery, Warning events and backoff.
+pub struct InstrumentedReconciler<K: ControllerResource> {
+    name: String,
+    reconcile: ReconcileFn<K>,
+    ctx: Arc<Context>,
+    metrics: ControllerMetrics,
+    backoff_base: Duration,
+    backoff_max: Duration,
+    warning_event_interval: Duration,
+    /// Consecutive failures per object; the entry is removed on success.
+    failures: Mutex<HashMap<ObjectRef<K>, u32>>,
+    /// When a Warning event was last published per object and reason.
+    warning_events: Mutex<HashMap<(ObjectRef<K>, &'static str), Instant>>,
+}
+
+/// Why a reconcile failed, as kube-runtime sees it; carries the requeue the backoff chose.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct ReconcileFailure {
+    /// The error (or panic) message.
+    pub message: String,
+    /// Whether the reconcile panicked.
+    pub panicked: bool,
+    /// When to retry; `None` for a terminal error (retry only when the object changes).
+    pub requeue_after: Option<Duration>,
+}
+
+impl ReconcileFailure {
+    /// The action kube-runtime's error policy takes for this failure.
+    pub fn action(&self) -> Action {
+        match self.requeue_after {
+            Some(after) => Action::requeue(after),
+            None => Action::await_change(),
+        }
+    }
+}
+
+impl<K: ControllerResource> InstrumentedReconciler<K> {
+    /// The context reconciles get.
+    pub fn context(&self) -> &Arc<Context> {
+        &self.ctx
+    }
+
+    /// Runs one reconcile of `obj`: never panics, records metrics, and on failure logs,
+    /// publishes a (rate-limited) Warning event and picks the backoff.
+    pub async fn reconcile(&self, obj: Arc<K>) -> Result<Action, ReconcileFailure> {
+        let key = ObjectRef::from_obj(&*obj);
+        let span = info_span!("reconcile", controller = %self.name, object = %key);
+        self.reconcile_inner(obj, key).instrument(span).await
+    }
+
+    async fn reconcile_inner(
+        &self,
+        obj: Arc<K>,
+        key: ObjectRef<K>,
+    ) -> Result<Action, ReconcileFailure> {
+        let _worker = self.metrics.active_worker();
+        let started = Instant::now();
+        let reconcile = self.reconcile.clone();
+        let (object, ctx) = (obj.clone(), self.ctx.clone());
+        // The call itself is inside the async block so that a panic while creating the future
+        // is caught as well as one while polling it.
+        let outcome = AssertUnwindSafe(async move { reconcile(object, ctx).await })
+            .catch_unwind()
+            .await;
+        let seconds = started.elapsed().as_secs_f64();
+
+        match outcome {
+            Ok(Ok(action)) => {
+                self.lock_failures().remove(&key);
+                let result = if action == Action::await_change() {
+                    ReconcileResult::Success
+                } else {
+                    ReconcileResult::RequeueAfter
+                };
+                self.metrics.reconcile_finished(result, seconds);
+                debug!(?action, seconds, "reconcile succeeded");
+                Ok(action)
+            }
+            Ok(Err(err)) => {
+                self.metrics
+                    .reconcile_finished(ReconcileResult::Error, seconds);
+                let message = err.chain_message();
+                let requeue_after = if err.is_terminal() {
+                    self.metrics.terminal_error();
+                    self.lock_failures().remove(&key);
+                    None
+                } else {
+                    Some(self.next_backoff(&key))
+                };
+                error!(error = %message, terminal = err.is_terminal(), ?requeue_after, "reconciler error");
+                self.warn(&obj, &key, "ReconcileError", &message).await;
+                Err(ReconcileFailure {
+                    message,
+                    panicked: false,
+                    requeue_after,
+                })
+            }
+            Err(panic) => {
+                self.metrics.panicked();
+                self.metrics
+                    .reconcile_finished(ReconcileResult::Error, seconds);
+                let message = format!("panic: {} [recovered]", panic_message(&*panic));
+                let requeue_after = Some(self.next_backoff(&key));
+                error!(error = %message, ?requeue_after, "reconciler panicked");
+                self.warn(&obj, &key, "ReconcilePanic", &message).await;
+                Err(ReconcileFailure {
+                    message,
+                    panicked: true,
+                    requeue_after,
+                })
+            }
+        }
+    }
+
+    fn lock_failures(&self) -> std::sync::MutexGuard<'_, HashMap<ObjectRef<K>, u32>> {
+        // A poisoned map only means a panic elsewhere mid-update; the counts are still usable.
+        self.failures.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Counts one more failure of `key` and returns how long to wait before retrying it.
+    fn next_backoff(&self, key: &ObjectRef<K>) -> Duration {
+        let mut failures = self.lock_failures();
+        let count = failures.entry(key.clone()).or_insert(0);
+        *count = count.saturating_add(1);
+        let factor = 2u32.saturating_pow((*count - 1).min(31));
+        self.backoff_base
+            .saturating_mul(factor)
+            .min(self.backoff_max)
+    }
+
+    /// Publishes a Warning event unless one with the same reason went out for this object
+    /// within the interval.
+    async fn warn(&self, obj: &K, key: &ObjectRef<K>, reason: &'static str, message: &str) {
+        let now = Instant::now();
+        {
+            let mut sent = self
+                .warning_events
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            let slot = (key.clone(), reason);
+            if let Some(last) = sent.get(&slot)
+                && now.duration_since(*last) < self.warning_event_interval
+            {
+                debug!(reason, "Warning event suppressed (rate limit)");
+                return;
+            }
+            // Forget objects whose last event is long past, so the map stays small.
+            if sent.len() > 4096 {
+                let interval = self.warning_event_interval;
+                sent.retain(|_, last| now.duration_since(*last) < interval);
+            }
+            sent.insert(slot, now);
+        }
+        let publish = self.ctx.publish_event(
+            obj,
+            EventType::Warning,
+            reason,
+            "Reconcile",
+            Some(message.to_string()),
+        );
+        match tokio::time::timeout(EVENT_PUBLISH_TIMEOUT, publish).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => warn!(error = %e, "cannot publish Warning event"),
+            Err(_) => warn!("cannot publish Warning event: API server did not answer in time"),
+        }
+    }
+}
+
+/// The text of a panic payload (`panic!("...")` gives a `&str` or a `String`).
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "non-string panic payload".to_string()
+    }
+}
