@@ -19,7 +19,9 @@ pub fn plural(kind: &str) -> String {
 fn is_dns_label(value: &str) -> bool {
     !value.is_empty()
         && value.len() <= 63
-        && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !value.starts_with('-')
         && !value.ends_with('-')
 }
@@ -58,7 +60,9 @@ pub fn validate_version(version: &str) -> Result<()> {
         !major.is_empty() && !major.starts_with('0') && qualifier_ok
     });
     if !valid {
-        bail!("invalid --version `{version}`: use a Kubernetes API version such as v1, v1alpha1 or v2beta1");
+        bail!(
+            "invalid --version `{version}`: use a Kubernetes API version such as v1, v1alpha1 or v2beta1"
+        );
     }
     Ok(())
 }
@@ -117,7 +121,16 @@ mod tests {
         for ok in ["v1", "v2", "v1alpha1", "v1beta2", "v10"] {
             validate_version(ok).unwrap();
         }
-        for bad in ["1", "v", "v0", "V1", "v1alpha", "v1gamma1", "v1alpha01", "v1-beta1"] {
+        for bad in [
+            "1",
+            "v",
+            "v0",
+            "V1",
+            "v1alpha",
+            "v1gamma1",
+            "v1alpha01",
+            "v1-beta1",
+        ] {
             assert!(validate_version(bad).is_err(), "{bad} should be rejected");
         }
     }

@@ -78,8 +78,8 @@ impl Project {
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Self> {
-        let project: Project =
-            toml::from_str(text).with_context(|| format!("{} is not a valid project file", path.display()))?;
+        let project: Project = toml::from_str(text)
+            .with_context(|| format!("{} is not a valid project file", path.display()))?;
         if project.layout != LAYOUT {
             bail!(
                 "{} has layout `{}`, but this cargo-operator scaffolds `{LAYOUT}`",
@@ -110,7 +110,10 @@ impl Workspace {
                 let text = std::fs::read_to_string(&file)
                     .with_context(|| format!("cannot read {}", file.display()))?;
                 let project = Project::parse(&text, &file)?;
-                return Ok(Workspace { root: dir.to_path_buf(), project });
+                return Ok(Workspace {
+                    root: dir.to_path_buf(),
+                    project,
+                });
             }
         }
         bail!(
@@ -145,7 +148,10 @@ mod tests {
         };
         let text = project.to_toml();
         assert!(text.contains("[[resource]]"), "{text}");
-        assert_eq!(Project::parse(&text, Path::new("operator.toml")).unwrap(), project);
+        assert_eq!(
+            Project::parse(&text, Path::new("operator.toml")).unwrap(),
+            project
+        );
     }
 
     #[test]

@@ -23,7 +23,10 @@ fn golden_project_is_up_to_date() {
     // Generating twice gives the same bytes: a second `manifests` changes nothing.
     let first = snapshot_tree(&fresh);
     run_ok(cargo_operator(&fresh).arg("manifests"));
-    assert!(first == snapshot_tree(&fresh), "a second `manifests` run changed files");
+    assert!(
+        first == snapshot_tree(&fresh),
+        "a second `manifests` run changed files"
+    );
 
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         let _ = std::fs::remove_dir_all(&golden);
@@ -37,7 +40,11 @@ fn golden_project_is_up_to_date() {
     }
     let expected = snapshot_tree(&golden);
     let mut differences = Vec::new();
-    for path in expected.keys().chain(first.keys()).collect::<std::collections::BTreeSet<_>>() {
+    for path in expected
+        .keys()
+        .chain(first.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
         match (expected.get(path), first.get(path)) {
             (Some(a), Some(b)) if a == b => {}
             (Some(_), Some(_)) => differences.push(format!("changed: {}", path.display())),

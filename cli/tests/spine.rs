@@ -33,14 +33,25 @@ fn generated_project_builds_tests_and_passes_clippy_and_fmt() {
     let project = project();
     run_ok(cargo(project).args(["build", "--workspace", "--all-targets"]));
     run_ok(cargo(project).args(["test", "--workspace"]));
-    run_ok(cargo(project).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]));
+    run_ok(cargo(project).args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]));
     run_ok(cargo(project).args(["fmt", "--all", "--", "--check"]));
 }
 
 #[test]
 fn generated_config_renders_with_kustomize() {
     // kubectl is part of the CI image: a missing kubectl is a failure, never a skip.
-    let rendered = run_ok(std::process::Command::new("kubectl").args(["kustomize", "config/default"]).current_dir(project()));
+    let rendered = run_ok(
+        std::process::Command::new("kubectl")
+            .args(["kustomize", "config/default"])
+            .current_dir(project()),
+    );
     for expected in [
         "kind: CustomResourceDefinition",
         "name: guestbooks.webapp.example.com",
@@ -51,7 +62,10 @@ fn generated_config_renders_with_kustomize() {
         "name: guestbook-operator-manager-role",
         "- guestbooks/status",
     ] {
-        assert!(rendered.contains(expected), "`{expected}` missing from:\n{rendered}");
+        assert!(
+            rendered.contains(expected),
+            "`{expected}` missing from:\n{rendered}"
+        );
     }
 }
 
@@ -67,11 +81,26 @@ fn crds_are_v1_structural_and_scoped_as_asked() {
     for crd in [&guestbooks, &policies] {
         let version = &crd.spec.versions[0];
         assert!(version.storage && version.served);
-        assert!(version.subresources.as_ref().and_then(|s| s.status.as_ref()).is_some(), "status subresource");
-        let schema = serde_json::to_value(&version.schema.as_ref().unwrap().open_api_v3_schema).unwrap();
+        assert!(
+            version
+                .subresources
+                .as_ref()
+                .and_then(|s| s.status.as_ref())
+                .is_some(),
+            "status subresource"
+        );
+        let schema =
+            serde_json::to_value(&version.schema.as_ref().unwrap().open_api_v3_schema).unwrap();
         let violations = structural_violations(&schema, "");
-        assert!(violations.is_empty(), "{} is not structural: {violations:#?}", crd.spec.names.kind);
-        assert_eq!(schema["properties"]["spec"]["properties"]["replicas"]["maximum"], 100.0);
+        assert!(
+            violations.is_empty(),
+            "{} is not structural: {violations:#?}",
+            crd.spec.names.kind
+        );
+        assert_eq!(
+            schema["properties"]["spec"]["properties"]["replicas"]["maximum"],
+            100.0
+        );
     }
 }
 
@@ -80,7 +109,9 @@ fn crds_are_v1_structural_and_scoped_as_asked() {
 /// `additionalProperties` beside `properties`, metadata only restricts name/generateName.
 fn structural_violations(schema: &serde_json::Value, path: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let Some(node) = schema.as_object() else { return out };
+    let Some(node) = schema.as_object() else {
+        return out;
+    };
     let exempt = node.get("x-kubernetes-int-or-string") == Some(&serde_json::Value::Bool(true))
         || node.get("x-kubernetes-preserve-unknown-fields") == Some(&serde_json::Value::Bool(true));
     if !node.contains_key("type") && !exempt {
@@ -108,29 +139,61 @@ fn structural_violations(schema: &serde_json::Value, path: &str) -> Vec<String> 
 #[test]
 fn samples_validate_against_their_crd_schema() {
     for (crd_file, sample) in [
-        ("webapp.example.com_guestbooks.yaml", "webapp_v1_guestbook.yaml"),
-        ("infra.example.com_policies.yaml", "infra_v1alpha1_policy.yaml"),
+        (
+            "webapp.example.com_guestbooks.yaml",
+            "webapp_v1_guestbook.yaml",
+        ),
+        (
+            "infra.example.com_policies.yaml",
+            "infra_v1alpha1_policy.yaml",
+        ),
     ] {
         let (crd, _) = crd(crd_file);
-        let schema = serde_json::to_value(&crd.spec.versions[0].schema.as_ref().unwrap().open_api_v3_schema).unwrap();
+        let schema = serde_json::to_value(
+            &crd.spec.versions[0]
+                .schema
+                .as_ref()
+                .unwrap()
+                .open_api_v3_schema,
+        )
+        .unwrap();
         let validator = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft4)
             .build(&schema)
             .unwrap();
         let text = std::fs::read_to_string(project().join("config/samples").join(sample)).unwrap();
         let mut object: serde_json::Value = serde_yaml::from_str(&text).unwrap();
-        assert!(validator.is_valid(&object), "{sample}: {:?}", validator.iter_errors(&object).map(|e| e.to_string()).collect::<Vec<_>>());
+        assert!(
+            validator.is_valid(&object),
+            "{sample}: {:?}",
+            validator
+                .iter_errors(&object)
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+        );
         // The validator is not vacuous: the generated bounds reject an out-of-range value.
         object["spec"]["replicas"] = 1000.into();
-        assert!(!validator.is_valid(&object), "{sample} with replicas=1000 should be rejected");
+        assert!(
+            !validator.is_valid(&object),
+            "{sample} with replicas=1000 should be rejected"
+        );
     }
 }
 
 #[test]
 fn role_is_generated_from_rbac_attributes() {
     let role = std::fs::read_to_string(project().join("config/rbac/role.yaml")).unwrap();
-    for expected in ["- guestbooks\n", "- guestbooks/status\n", "- policies\n", "- infra.example.com\n", "- events.k8s.io\n"] {
-        assert!(role.contains(expected), "`{expected}` missing from role.yaml:\n{role}");
+    for expected in [
+        "- guestbooks\n",
+        "- guestbooks/status\n",
+        "- policies\n",
+        "- infra.example.com\n",
+        "- events.k8s.io\n",
+    ] {
+        assert!(
+            role.contains(expected),
+            "`{expected}` missing from role.yaml:\n{role}"
+        );
     }
 }
 
@@ -138,7 +201,19 @@ fn role_is_generated_from_rbac_attributes() {
 fn create_api_for_an_existing_kind_fails_and_changes_nothing() {
     let project = project();
     let before = snapshot_tree(project);
-    let stderr = run_err(cargo_operator(project).args(["create", "api", "--group", "webapp", "--version", "v1", "--kind", "Guestbook"]));
-    assert!(stderr.contains("already exists") && stderr.contains("nothing was changed"), "{stderr}");
+    let stderr = run_err(cargo_operator(project).args([
+        "create",
+        "api",
+        "--group",
+        "webapp",
+        "--version",
+        "v1",
+        "--kind",
+        "Guestbook",
+    ]));
+    assert!(
+        stderr.contains("already exists") && stderr.contains("nothing was changed"),
+        "{stderr}"
+    );
     assert!(before == snapshot_tree(project), "the project changed");
 }

@@ -225,3 +225,33 @@ async fn missing_binaries_fail_with_one_line_naming_the_command() {
     assert!(message.contains("cargo operator envtest use"), "{message}");
     assert_eq!(message.lines().count(), 1, "{message}");
 }
+
+#[test]
+fn a_panicking_test_still_tears_everything_down() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let result = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let Some(env) = Environment::builder().start_or_skip().await else {
+                return;
+            };
+            tx.send((env.pids(), env.dir().to_path_buf())).unwrap();
+            panic!("a failing assertion while the control plane runs");
+        });
+    })
+    .join();
+    let Ok((pids, dir)) = rx.try_recv() else {
+        return; // skipped: no binaries
+    };
+    assert!(result.is_err(), "the thread panicked");
+    assert!(!dir.exists(), "{} left behind", dir.display());
+    for pid in pids {
+        assert!(
+            !Path::new(&format!("/proc/{pid}")).exists(),
+            "process {pid} still running"
+        );
+    }
+}

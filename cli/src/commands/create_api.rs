@@ -7,6 +7,7 @@ use crate::scaffold::{Existing, Plan, markers, templates};
 use anyhow::{Result, bail};
 use clap::{ArgAction, Args};
 use heck::ToSnakeCase;
+use std::path::Path;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -51,7 +52,10 @@ pub fn run(args: CreateApiArgs) -> Result<()> {
     if !args.resource && !args.controller {
         bail!("--resource=false and --controller=false together scaffold nothing");
     }
-    let plural = args.plural.clone().unwrap_or_else(|| names::plural(&args.kind));
+    let plural = args
+        .plural
+        .clone()
+        .unwrap_or_else(|| names::plural(&args.kind));
     if let Some(existing) = project.find_resource(&args.group, &args.version, &args.kind) {
         bail!(
             "{}/{} {} already exists in {PROJECT_FILE} (api: {}, controller: {}); nothing was changed",
@@ -95,7 +99,7 @@ pub fn run(args: CreateApiArgs) -> Result<()> {
 
     let mut plan = Plan::new(&root);
     if resource.api {
-        plan_api(&mut plan, &root, &context, &resource, &group_module, &kind_snake, &api_group)?;
+        plan_api(&mut plan, &root, &context, &resource, &api_group)?;
     }
     if resource.controller {
         plan.create(
@@ -103,11 +107,23 @@ pub fn run(args: CreateApiArgs) -> Result<()> {
             templates::render("api/controller.rs", &context)?,
             Existing::Keep,
         );
-        plan.insert_sorted("src/controller/mod.rs", "controller-modules", format!("pub mod {kind_snake};"));
+        plan.insert_sorted(
+            "src/controller/mod.rs",
+            "controller-modules",
+            format!("pub mod {kind_snake};"),
+        );
+        plan.insert(
+            "tests/controller.rs",
+            "controller-tests",
+            templates::render("api/controller_test.rs", &context)?,
+        );
         plan.insert(
             "src/main.rs",
             "controllers",
-            format!("manager.add_controller(controller::{kind_snake}::controller());"),
+            format!(
+                "manager.add_controller({}::controller::{kind_snake}::controller());",
+                project.project_name.to_snake_case()
+            ),
         );
     }
     project.resources.push(resource);
@@ -116,7 +132,10 @@ pub fn run(args: CreateApiArgs) -> Result<()> {
     let report = plan.apply(args.force, args.dry_run)?;
     report.print(args.dry_run);
     if !args.dry_run && args.resource {
-        eprintln!("\nNext: edit api/src/{group_module}/{}/{kind_snake}.rs, then run `cargo operator manifests`", args.version);
+        eprintln!(
+            "\nNext: edit api/src/{group_module}/{}/{kind_snake}.rs, then run `cargo operator manifests`",
+            args.version
+        );
     }
     Ok(())
 }
@@ -124,19 +143,32 @@ pub fn run(args: CreateApiArgs) -> Result<()> {
 /// The same kind in another version is a new version of one CRD: same plural and scope, and
 /// only one reconciler for the kind.
 fn check_other_versions(resources: &[Resource], args: &CreateApiArgs, plural: &str) -> Result<()> {
-    for other in resources.iter().filter(|r| r.group == args.group && r.kind == args.kind) {
+    for other in resources
+        .iter()
+        .filter(|r| r.group == args.group && r.kind == args.kind)
+    {
         if other.namespaced != args.namespaced {
             bail!(
                 "{} {} exists in {} as {}; every version of a kind has the same scope (pass --namespaced={})",
                 args.group,
                 args.kind,
                 other.version,
-                if other.namespaced { "namespaced" } else { "cluster-scoped" },
+                if other.namespaced {
+                    "namespaced"
+                } else {
+                    "cluster-scoped"
+                },
                 other.namespaced
             );
         }
         if other.plural != plural {
-            bail!("{} {} has plural `{}` in {}; every version must use it", args.group, args.kind, other.plural, other.version);
+            bail!(
+                "{} {} has plural `{}` in {}; every version must use it",
+                args.group,
+                args.kind,
+                other.plural,
+                other.version
+            );
         }
         if other.controller && args.controller {
             bail!(
@@ -147,7 +179,10 @@ fn check_other_versions(resources: &[Resource], args: &CreateApiArgs, plural: &s
             );
         }
     }
-    if let Some(other) = resources.iter().find(|r| r.kind == args.kind && r.group != args.group && r.controller && args.controller) {
+    if let Some(other) = resources
+        .iter()
+        .find(|r| r.kind == args.kind && r.group != args.group && r.controller && args.controller)
+    {
         bail!(
             "a reconciler for kind {} already exists (group {}); two reconcilers of one kind name would share src/controller/{}.rs",
             args.kind,
@@ -158,40 +193,67 @@ fn check_other_versions(resources: &[Resource], args: &CreateApiArgs, plural: &s
     Ok(())
 }
 
+/// The API type, its module declarations, the CRD's kustomize entry, the sample and the
+/// per-kind user roles.
 fn plan_api(
     plan: &mut Plan,
-    root: &std::path::Path,
+    root: &Path,
     context: &tera::Context,
     resource: &Resource,
-    group_module: &str,
-    kind_snake: &str,
     api_group: &str,
 ) -> Result<()> {
     let version = &resource.version;
+    let group_module = names::module_name(&resource.group);
+    let kind_snake = resource.kind.to_snake_case();
     let group_dir = format!("api/src/{group_module}");
     let version_dir = format!("{group_dir}/{version}");
-    plan.create(format!("{version_dir}/{kind_snake}.rs"), templates::render("api/types.rs", context)?, Existing::Keep);
-    create_or_insert(plan, root, context, &format!("{group_dir}/mod.rs"), "api/group_mod.rs", "versions", format!("pub mod {version};"), true)?;
-    create_or_insert(
-        plan,
-        root,
-        context,
-        &format!("{version_dir}/mod.rs"),
-        "api/version_mod.rs",
-        "kinds",
-        format!("mod {kind_snake};\npub use {kind_snake}::*;"),
-        false,
-    )?;
-    plan.insert_sorted("api/src/lib.rs", "groups", format!("pub mod {group_module};"));
+    plan.create(
+        format!("{version_dir}/{kind_snake}.rs"),
+        templates::render("api/types.rs", context)?,
+        Existing::Keep,
+    );
+    let group_mod = ModuleFile {
+        path: format!("{group_dir}/mod.rs"),
+        template: "api/group_mod.rs",
+        marker: "versions",
+        text: format!("pub mod {version};"),
+        sorted: true,
+    };
+    let version_mod = ModuleFile {
+        path: format!("{version_dir}/mod.rs"),
+        template: "api/version_mod.rs",
+        marker: "kinds",
+        text: format!("mod {kind_snake};\npub use {kind_snake}::*;"),
+        sorted: false,
+    };
+    for module in [group_mod, version_mod] {
+        module.create_or_insert(plan, root, context)?;
+    }
+    plan.insert_sorted(
+        "api/src/lib.rs",
+        "groups",
+        format!("pub mod {group_module};"),
+    );
     plan.insert(
         "api/src/lib.rs",
         "crds",
-        format!("<{group_module}::{version}::{} as cargo_operator_runtime::CustomResourceExt>::crd(),", resource.kind),
+        format!(
+            "<{group_module}::{version}::{} as cargo_operator_runtime::CustomResourceExt>::crd(),",
+            resource.kind
+        ),
     );
 
     let sample = format!("{}_{version}_{kind_snake}.yaml", resource.group);
-    plan.create(format!("config/samples/{sample}"), templates::render("api/sample.yaml", context)?, Existing::Keep);
-    plan.insert("config/samples/kustomization.yaml", "samples", format!("- {sample}"));
+    plan.create(
+        format!("config/samples/{sample}"),
+        templates::render("api/sample.yaml", context)?,
+        Existing::Keep,
+    );
+    plan.insert(
+        "config/samples/kustomization.yaml",
+        "samples",
+        format!("- {sample}"),
+    );
     plan.insert(
         "config/crd/kustomization.yaml",
         "crdkustomizeresource",
@@ -199,32 +261,50 @@ fn plan_api(
     );
     for role in ["editor", "viewer"] {
         let file = format!("{kind_snake}_{role}_role.yaml");
-        plan.create(format!("config/rbac/{file}"), templates::render(&format!("api/{role}_role.yaml"), context)?, Existing::Keep);
-        plan.insert("config/rbac/kustomization.yaml", "rbac-kinds", format!("- {file}"));
+        plan.create(
+            format!("config/rbac/{file}"),
+            templates::render(&format!("api/{role}_role.yaml"), context)?,
+            Existing::Keep,
+        );
+        plan.insert(
+            "config/rbac/kustomization.yaml",
+            "rbac-kinds",
+            format!("- {file}"),
+        );
     }
     Ok(())
 }
 
-/// Module files are created by the first kind of a group or version and extended by the rest.
-fn create_or_insert(
-    plan: &mut Plan,
-    root: &std::path::Path,
-    context: &tera::Context,
-    path: &str,
-    template: &str,
-    marker: &str,
+/// A module file of the api crate: created by the first kind of its group or version,
+/// extended at its marker by the rest.
+struct ModuleFile {
+    path: String,
+    template: &'static str,
+    marker: &'static str,
     text: String,
     sorted: bool,
-) -> Result<()> {
-    if root.join(path).exists() {
-        match sorted {
-            true => plan.insert_sorted(path, marker, text),
-            false => plan.insert(path, marker, text),
+}
+
+impl ModuleFile {
+    fn create_or_insert(self, plan: &mut Plan, root: &Path, context: &tera::Context) -> Result<()> {
+        let insertion = markers::Insertion {
+            marker: self.marker.into(),
+            text: self.text,
+            sorted: self.sorted,
+        };
+        if root.join(&self.path).exists() {
+            match insertion.sorted {
+                true => plan.insert_sorted(self.path, self.marker, insertion.text),
+                false => plan.insert(self.path, self.marker, insertion.text),
+            }
+        } else {
+            let fresh = templates::render(self.template, context)?;
+            plan.create(
+                self.path,
+                markers::insert_all(&fresh, &[insertion])?,
+                Existing::Keep,
+            );
         }
-    } else {
-        let fresh = templates::render(template, context)?;
-        let insertion = markers::Insertion { marker: marker.into(), text, sorted };
-        plan.create(path, markers::insert_all(&fresh, &[insertion])?, Existing::Keep);
+        Ok(())
     }
-    Ok(())
 }

@@ -26,7 +26,9 @@ const FILES: &[&str] = &[
     "api/src/lib.rs",
     "api/examples/crdgen.rs",
     "src/main.rs",
+    "src/lib.rs",
     "src/controller/mod.rs",
+    "tests/controller.rs",
     "tests/e2e.rs",
     "config/default/kustomization.yaml",
     "config/default/metrics_service.yaml",
@@ -102,7 +104,8 @@ pub fn run(args: InitArgs) -> Result<()> {
         );
     }
     if let Some(path) = &args.runtime_path {
-        let manifest = dir.join(path).join("runtime/Cargo.toml");
+        // Lexically normalised: DIR may not exist yet, so `DIR/../..` cannot be resolved on disk.
+        let manifest = absolute(&dir.join(path))?.join("runtime/Cargo.toml");
         if !manifest.is_file() {
             bail!(
                 "--runtime-path {path}: {} does not exist; pass the root of a cargo-operator \
@@ -125,7 +128,11 @@ pub fn run(args: InitArgs) -> Result<()> {
     let mut plan = Plan::new(&dir);
     for file in FILES {
         let content = templates::render(&format!("init/{file}"), &context)?;
-        let existing = if *file == "config/rbac/role.yaml" { Existing::Regenerate } else { Existing::Keep };
+        let existing = if *file == "config/rbac/role.yaml" {
+            Existing::Regenerate
+        } else {
+            Existing::Keep
+        };
         plan.create(*file, content, existing);
     }
     plan.create(PROJECT_FILE, project.to_toml(), Existing::Regenerate);
@@ -146,7 +153,11 @@ pub fn context(project: &Project) -> tera::Context {
     context.insert("project_name", &project.project_name);
     context.insert("domain", &project.domain);
     context.insert("owner", &project.owner);
-    context.insert("api_crate", &format!("{}_api", project.project_name.to_snake_case()));
+    context.insert("project_crate", &project.project_name.to_snake_case());
+    context.insert(
+        "api_crate",
+        &format!("{}_api", project.project_name.to_snake_case()),
+    );
     context.insert("k8s_openapi_feature", K8S_OPENAPI_FEATURE);
     context.insert("envtest_version", ENVTEST_VERSION);
     let (runtime_dep, api_runtime_dep) = runtime_dependency(project.runtime_path.as_deref());
@@ -164,7 +175,11 @@ fn runtime_dependency(runtime_path: Option<&str>) -> (String, String) {
         }
         Some(path) => {
             let root = Path::new(path).join("runtime");
-            let api = if root.is_absolute() { root.clone() } else { Path::new("..").join(&root) };
+            let api = if root.is_absolute() {
+                root.clone()
+            } else {
+                Path::new("..").join(&root)
+            };
             // Cargo.toml paths always use `/`, whatever the platform.
             let spec = |p: &Path| format!("path = \"{}\"", p.to_string_lossy().replace('\\', "/"));
             (spec(&root), spec(&api))

@@ -20,7 +20,10 @@ pub fn run(args: ManifestsArgs) -> Result<()> {
     let Workspace { root, project } = Workspace::discover(&std::env::current_dir()?)?;
     // Everything is computed before anything is written: a compile error or a bad #[rbac]
     // leaves the previous manifests in place.
-    let crds = crd::merge(crd::generate(&root, &format!("{}-api", project.project_name))?)?;
+    let crds = crd::merge(crd::generate(
+        &root,
+        &format!("{}-api", project.project_name),
+    )?)?;
     let rules = rbac::scan(&root.join("src"))?;
 
     let mut plan = Plan::new(&root);
@@ -28,7 +31,11 @@ pub fn run(args: ManifestsArgs) -> Result<()> {
         let file = format!("config/crd/bases/{}", crd::file_name(crd));
         plan.create(file, yaml::document(crd)?, Existing::Regenerate);
     }
-    plan.create("config/rbac/role.yaml", yaml::document(&rbac::cluster_role(&rules))?, Existing::Regenerate);
+    plan.create(
+        "config/rbac/role.yaml",
+        yaml::document(&rbac::cluster_role(&rules))?,
+        Existing::Regenerate,
+    );
     let report = plan.apply(false, args.dry_run)?;
     report.print(args.dry_run);
     Ok(())

@@ -15,14 +15,24 @@ pub fn generate(root: &Path, api_package: &str) -> Result<Vec<CustomResourceDefi
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)
         .current_dir(root)
-        .args(["run", "--quiet", "--package", api_package, "--example", "crdgen"])
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            api_package,
+            "--example",
+            "crdgen",
+        ])
         .stderr(Stdio::inherit())
         .output()
         .context("cannot run cargo")?;
     if !output.status.success() {
-        bail!("the API types in api/ do not compile (errors above); fix them and re-run `cargo operator manifests`");
+        bail!(
+            "the API types in api/ do not compile (errors above); fix them and re-run `cargo operator manifests`"
+        );
     }
-    serde_json::from_slice(&output.stdout).context("the api crate's crdgen example printed something that is not a list of CRDs")
+    serde_json::from_slice(&output.stdout)
+        .context("the api crate's crdgen example printed something that is not a list of CRDs")
 }
 
 /// Merge the per-version CRDs of each kind into one CRD per name, in a stable order.
@@ -31,26 +41,47 @@ pub fn generate(root: &Path, api_package: &str) -> Result<Vec<CustomResourceDefi
 pub fn merge(crds: Vec<CustomResourceDefinition>) -> Result<Vec<CustomResourceDefinition>> {
     let mut merged: BTreeMap<String, CustomResourceDefinition> = BTreeMap::new();
     for crd in crds {
-        let name = crd.metadata.name.clone().context("a CRD has no metadata.name")?;
+        let name = crd
+            .metadata
+            .name
+            .clone()
+            .context("a CRD has no metadata.name")?;
         let Some(existing) = merged.get_mut(&name) else {
             merged.insert(name, crd);
             continue;
         };
         if existing.spec.scope != crd.spec.scope {
-            bail!("{name}: versions disagree on scope ({} vs {})", existing.spec.scope, crd.spec.scope);
+            bail!(
+                "{name}: versions disagree on scope ({} vs {})",
+                existing.spec.scope,
+                crd.spec.scope
+            );
         }
         if existing.spec.names != crd.spec.names {
-            bail!("{name}: versions disagree on names (kind, plural, short names, categories must be identical)");
+            bail!(
+                "{name}: versions disagree on names (kind, plural, short names, categories must be identical)"
+            );
         }
         for version in crd.spec.versions {
-            if existing.spec.versions.iter().any(|v| v.name == version.name) {
+            if existing
+                .spec
+                .versions
+                .iter()
+                .any(|v| v.name == version.name)
+            {
                 bail!("{name}: version {} is defined twice", version.name);
             }
             existing.spec.versions.push(version);
         }
     }
     for (name, crd) in &merged {
-        let stored: Vec<&str> = crd.spec.versions.iter().filter(|v| v.storage).map(|v| v.name.as_str()).collect();
+        let stored: Vec<&str> = crd
+            .spec
+            .versions
+            .iter()
+            .filter(|v| v.storage)
+            .map(|v| v.name.as_str())
+            .collect();
         if stored.len() != 1 {
             bail!(
                 "{name}: exactly one version must be the storage version, found {} ({}); \
@@ -72,7 +103,8 @@ pub fn file_name(crd: &CustomResourceDefinition) -> String {
 mod tests {
     use super::*;
     use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::{
-        CustomResourceDefinitionNames, CustomResourceDefinitionSpec, CustomResourceDefinitionVersion,
+        CustomResourceDefinitionNames, CustomResourceDefinitionSpec,
+        CustomResourceDefinitionVersion,
     };
 
     fn crd(version: &str, storage: bool) -> CustomResourceDefinition {
@@ -105,21 +137,36 @@ mod tests {
     fn versions_merge_into_one_crd() {
         let merged = merge(vec![crd("v1", true), crd("v2", false)]).unwrap();
         assert_eq!(merged.len(), 1);
-        let names: Vec<_> = merged[0].spec.versions.iter().map(|v| v.name.as_str()).collect();
+        let names: Vec<_> = merged[0]
+            .spec
+            .versions
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect();
         assert_eq!(names, ["v1", "v2"]);
         assert_eq!(file_name(&merged[0]), "webapp.example.com_guestbooks.yaml");
     }
 
     #[test]
     fn two_storage_versions_are_an_error() {
-        let error = merge(vec![crd("v1", true), crd("v2", true)]).unwrap_err().to_string();
-        assert!(error.contains("exactly one version") && error.contains("v1, v2"), "{error}");
+        let error = merge(vec![crd("v1", true), crd("v2", true)])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("exactly one version") && error.contains("v1, v2"),
+            "{error}"
+        );
     }
 
     #[test]
     fn scope_mismatch_is_an_error() {
         let mut cluster = crd("v2", false);
         cluster.spec.scope = "Cluster".into();
-        assert!(merge(vec![crd("v1", true), cluster]).unwrap_err().to_string().contains("scope"));
+        assert!(
+            merge(vec![crd("v1", true), cluster])
+                .unwrap_err()
+                .to_string()
+                .contains("scope")
+        );
     }
 }

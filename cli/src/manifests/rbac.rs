@@ -43,7 +43,8 @@ pub fn scan(dir: &Path) -> Result<Vec<Rule>> {
     files.sort();
     let mut rules = Vec::new();
     for file in files {
-        let source = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        let source = std::fs::read_to_string(&file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
         rules.extend(scan_source(&source).with_context(|| format!("in {}", file.display()))?);
     }
     Ok(rules)
@@ -80,7 +81,11 @@ struct RbacVisitor {
 
 impl<'ast> Visit<'ast> for RbacVisitor {
     fn visit_attribute(&mut self, attribute: &'ast syn::Attribute) {
-        let is_rbac = attribute.path().segments.last().is_some_and(|segment| segment.ident == "rbac");
+        let is_rbac = attribute
+            .path()
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == "rbac");
         if is_rbac {
             match parse_rule(attribute) {
                 Ok(rule) => self.rules.push(rule),
@@ -93,19 +98,28 @@ impl<'ast> Visit<'ast> for RbacVisitor {
 fn parse_rule(attribute: &syn::Attribute) -> syn::Result<Rule> {
     let mut rule = Rule::default();
     attribute.parse_nested_meta(|meta| {
-        let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+        let key = meta
+            .path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         let target = match key.as_str() {
             "groups" => &mut rule.groups,
             "resources" => &mut rule.resources,
             "resource_names" => &mut rule.resource_names,
             "urls" => &mut rule.urls,
             "verbs" => &mut rule.verbs,
-            _ => return Err(meta.error("expected groups, resources, resource_names, urls or verbs")),
+            _ => {
+                return Err(meta.error("expected groups, resources, resource_names, urls or verbs"));
+            }
         };
         let list: syn::ExprArray = meta.value()?.parse()?;
         for element in list.elems {
             match element {
-                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) => target.push(text.value()),
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(text),
+                    ..
+                }) => target.push(text.value()),
                 other => return Err(syn::Error::new_spanned(other, "expected a string literal")),
             }
         }
@@ -134,12 +148,19 @@ pub fn normalize(rules: &[Rule]) -> Vec<PolicyRule> {
             }
         }
         for url in &rule.urls {
-            verbs_by_url.entry(url.clone()).or_default().extend(rule.verbs.iter().cloned());
+            verbs_by_url
+                .entry(url.clone())
+                .or_default()
+                .extend(rule.verbs.iter().cloned());
         }
     }
-    let mut grouped: BTreeMap<(String, Vec<String>, Vec<String>), BTreeSet<String>> = BTreeMap::new();
+    let mut grouped: BTreeMap<(String, Vec<String>, Vec<String>), BTreeSet<String>> =
+        BTreeMap::new();
     for ((group, resource, names), verbs) in verbs_by_resource {
-        grouped.entry((group, names, verbs.into_iter().collect())).or_default().insert(resource);
+        grouped
+            .entry((group, names, verbs.into_iter().collect()))
+            .or_default()
+            .insert(resource);
     }
     let mut policy: Vec<PolicyRule> = grouped
         .into_iter()
@@ -154,7 +175,10 @@ pub fn normalize(rules: &[Rule]) -> Vec<PolicyRule> {
     policy.sort();
     let mut urls_by_verbs: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
     for (url, verbs) in verbs_by_url {
-        urls_by_verbs.entry(verbs.into_iter().collect()).or_default().push(url);
+        urls_by_verbs
+            .entry(verbs.into_iter().collect())
+            .or_default()
+            .push(url);
     }
     policy.extend(urls_by_verbs.into_iter().map(|(verbs, urls)| PolicyRule {
         api_groups: vec![],
@@ -240,7 +264,9 @@ mod tests {
 
     #[test]
     fn malformed_attribute_names_the_line() {
-        let error = scan_source("\n#[rbac(group = [\"x\"])]\nfn f() {}\n").unwrap_err().to_string();
+        let error = scan_source("\n#[rbac(group = [\"x\"])]\nfn f() {}\n")
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("line 2"), "{error}");
     }
 }

@@ -38,12 +38,18 @@ mod tests {
     #[test]
     fn whole_floats_print_as_integers() {
         let value = serde_json::json!({ "maximum": 100.0, "multipleOf": 0.5, "minimum": -3.0 });
-        assert_eq!(super::document(&value).unwrap(), "---\nmaximum: 100\nminimum: -3\nmultipleOf: 0.5\n");
+        assert_eq!(
+            super::document(&value).unwrap(),
+            "---\nmaximum: 100\nminimum: -3\nmultipleOf: 0.5\n"
+        );
     }
 
     #[test]
     fn keys_are_sorted() {
         let value = serde_json::json!({ "b": 1, "a": { "d": [1, 2], "c": "x" } });
-        assert_eq!(super::document(&value).unwrap(), "---\na:\n  c: x\n  d:\n  - 1\n  - 2\nb: 1\n");
+        assert_eq!(
+            super::document(&value).unwrap(),
+            "---\na:\n  c: x\n  d:\n  - 1\n  - 2\nb: 1\n"
+        );
     }
 }

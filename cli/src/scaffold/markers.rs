@@ -39,17 +39,34 @@ fn insert(content: &str, insertion: &Insertion) -> Result<String> {
              where new entries should go, then re-run"
         );
     };
-    let indent: String = lines[index].chars().take_while(|c| c.is_whitespace()).collect();
+    let indent: String = lines[index]
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .collect();
     let block: String = insertion
         .text
         .lines()
-        .map(|line| if line.is_empty() { "\n".to_string() } else { format!("{indent}{line}\n") })
+        .map(|line| {
+            if line.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("{indent}{line}\n")
+            }
+        })
         .collect();
     if content.contains(&block) {
         return Ok(content.to_string());
     }
-    let at = if insertion.sorted { sorted_position(&lines, index, &block) } else { index };
-    Ok(format!("{}{block}{}", lines[..at].concat(), lines[at..].concat()))
+    let at = if insertion.sorted {
+        sorted_position(&lines, index, &block)
+    } else {
+        index
+    };
+    Ok(format!(
+        "{}{block}{}",
+        lines[..at].concat(),
+        lines[at..].concat()
+    ))
 }
 
 /// Where `block` goes among the code lines directly above the marker at `marker`, keeping
@@ -63,7 +80,9 @@ fn sorted_position(lines: &[&str], marker: usize, block: &str) -> usize {
         }
         start -= 1;
     }
-    (start..marker).find(|&i| lines[i].trim() > block.trim()).unwrap_or(marker)
+    (start..marker)
+        .find(|&i| lines[i].trim() > block.trim())
+        .unwrap_or(marker)
 }
 
 fn is_marker_line(line: &str, needle: &str) -> bool {
@@ -77,22 +96,36 @@ mod tests {
     use super::*;
 
     fn insertion(marker: &str, text: &str) -> Insertion {
-        Insertion { marker: marker.into(), text: text.into(), sorted: false }
+        Insertion {
+            marker: marker.into(),
+            text: text.into(),
+            sorted: false,
+        }
     }
 
     #[test]
     fn sorted_insertions_keep_module_declarations_in_rustfmt_order() {
         let source = "//! doc\n\npub mod webapp;\n// +cargo-operator:scaffold:groups\n";
-        let sorted = |text: &str| Insertion { marker: "groups".into(), text: text.into(), sorted: true };
+        let sorted = |text: &str| Insertion {
+            marker: "groups".into(),
+            text: text.into(),
+            sorted: true,
+        };
         let out = insert_all(source, &[sorted("pub mod infra;"), sorted("pub mod zoo;")]).unwrap();
-        assert_eq!(out, "//! doc\n\npub mod infra;\npub mod webapp;\npub mod zoo;\n// +cargo-operator:scaffold:groups\n");
+        assert_eq!(
+            out,
+            "//! doc\n\npub mod infra;\npub mod webapp;\npub mod zoo;\n// +cargo-operator:scaffold:groups\n"
+        );
     }
 
     #[test]
     fn inserts_above_marker_with_its_indentation_and_is_idempotent() {
         let source = "fn main() {\n    // +cargo-operator:scaffold:controllers\n}\n";
         let once = insert_all(source, &[insertion("controllers", "a();")]).unwrap();
-        assert_eq!(once, "fn main() {\n    a();\n    // +cargo-operator:scaffold:controllers\n}\n");
+        assert_eq!(
+            once,
+            "fn main() {\n    a();\n    // +cargo-operator:scaffold:controllers\n}\n"
+        );
         let twice = insert_all(&once, &[insertion("controllers", "a();")]).unwrap();
         assert_eq!(twice, once);
         let more = insert_all(&once, &[insertion("controllers", "b();")]).unwrap();
@@ -103,12 +136,20 @@ mod tests {
     fn yaml_markers_work_too() {
         let source = "resources:\n- a.yaml\n# +cargo-operator:scaffold:crdkustomizeresource\n";
         let out = insert_all(source, &[insertion("crdkustomizeresource", "- b.yaml")]).unwrap();
-        assert_eq!(out, "resources:\n- a.yaml\n- b.yaml\n# +cargo-operator:scaffold:crdkustomizeresource\n");
+        assert_eq!(
+            out,
+            "resources:\n- a.yaml\n- b.yaml\n# +cargo-operator:scaffold:crdkustomizeresource\n"
+        );
     }
 
     #[test]
     fn missing_marker_names_it() {
         let error = insert_all("fn main() {}\n", &[insertion("controllers", "a();")]).unwrap_err();
-        assert!(error.to_string().contains("+cargo-operator:scaffold:controllers"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("+cargo-operator:scaffold:controllers"),
+            "{error}"
+        );
     }
 }

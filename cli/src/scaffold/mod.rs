@@ -46,25 +46,47 @@ pub struct Report {
 
 impl Plan {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Plan { root: root.into(), changes: BTreeMap::new() }
+        Plan {
+            root: root.into(),
+            changes: BTreeMap::new(),
+        }
     }
 
     pub fn create(&mut self, path: impl Into<PathBuf>, content: String, existing: Existing) {
-        self.changes.insert(path.into(), Change::Create { content, existing });
+        self.changes
+            .insert(path.into(), Change::Create { content, existing });
     }
 
     /// Insert `text` just above `marker` in an existing file (see [`markers`]).
     pub fn insert(&mut self, path: impl Into<PathBuf>, marker: &str, text: String) {
-        self.push_insertion(path.into(), markers::Insertion { marker: marker.to_string(), text, sorted: false });
+        self.push_insertion(
+            path.into(),
+            markers::Insertion {
+                marker: marker.to_string(),
+                text,
+                sorted: false,
+            },
+        );
     }
 
     /// Insert a line among the sorted lines above `marker` (module declarations).
     pub fn insert_sorted(&mut self, path: impl Into<PathBuf>, marker: &str, text: String) {
-        self.push_insertion(path.into(), markers::Insertion { marker: marker.to_string(), text, sorted: true });
+        self.push_insertion(
+            path.into(),
+            markers::Insertion {
+                marker: marker.to_string(),
+                text,
+                sorted: true,
+            },
+        );
     }
 
     fn push_insertion(&mut self, path: PathBuf, insertion: markers::Insertion) {
-        match self.changes.entry(path).or_insert(Change::Insert { insertions: vec![] }) {
+        match self
+            .changes
+            .entry(path)
+            .or_insert(Change::Insert { insertions: vec![] })
+        {
             Change::Insert { insertions } => insertions.push(insertion),
             Change::Create { .. } => panic!("a plan may not both create and insert into one file"),
         }
@@ -91,7 +113,10 @@ impl Plan {
                 }
                 Change::Insert { insertions } => {
                     let current = current.as_deref().with_context(|| {
-                        format!("cannot insert into {}: the file does not exist", relative.display())
+                        format!(
+                            "cannot insert into {}: the file does not exist",
+                            relative.display()
+                        )
                     })?;
                     markers::insert_all(current, insertions)
                         .with_context(|| format!("cannot update {}", relative.display()))?
@@ -127,7 +152,11 @@ impl Plan {
 
 impl Report {
     pub fn print(&self, dry_run: bool) {
-        let (create, update) = if dry_run { ("would create", "would update") } else { ("created", "updated") };
+        let (create, update) = if dry_run {
+            ("would create", "would update")
+        } else {
+            ("created", "updated")
+        };
         for path in &self.created {
             eprintln!("{create:>12} {}", path.display());
         }
@@ -148,7 +177,10 @@ fn read_if_exists(path: &Path) -> Result<Option<String>> {
 fn write_atomically(path: &Path, content: &str) -> Result<()> {
     let dir = path.parent().expect("planned paths are below a root");
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let name = path.file_name().expect("planned paths name files").to_string_lossy();
+    let name = path
+        .file_name()
+        .expect("planned paths name files")
+        .to_string_lossy();
     let temp = dir.join(format!(".{name}.cargo-operator.tmp"));
     std::fs::write(&temp, content).with_context(|| format!("cannot write {}", temp.display()))?;
     std::fs::rename(&temp, path).with_context(|| format!("cannot write {}", path.display()))
@@ -166,9 +198,15 @@ mod tests {
         plan.create("new.rs", "new".into(), Existing::Keep);
         plan.create("edited.rs", "template".into(), Existing::Keep);
         let error = plan.apply(false, false).unwrap_err().to_string();
-        assert!(error.contains("edited.rs") && error.contains("--force"), "{error}");
+        assert!(
+            error.contains("edited.rs") && error.contains("--force"),
+            "{error}"
+        );
         assert!(!dir.path().join("new.rs").exists());
-        assert_eq!(std::fs::read_to_string(dir.path().join("edited.rs")).unwrap(), "user edit");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("edited.rs")).unwrap(),
+            "user edit"
+        );
     }
 
     #[test]
@@ -179,11 +217,17 @@ mod tests {
         let mut plan = Plan::new(dir.path());
         plan.create("a", "new".into(), Existing::Regenerate);
         plan.apply(false, false).unwrap();
-        assert_eq!(std::fs::read_to_string(dir.path().join("a")).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a")).unwrap(),
+            "new"
+        );
         let mut plan = Plan::new(dir.path());
         plan.create("b", "new".into(), Existing::Keep);
         plan.apply(true, false).unwrap();
-        assert_eq!(std::fs::read_to_string(dir.path().join("b")).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("b")).unwrap(),
+            "new"
+        );
     }
 
     #[test]

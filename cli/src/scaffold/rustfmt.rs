@@ -15,7 +15,9 @@ pub fn format(source: &str) -> String {
         None => {
             static WARNED: AtomicBool = AtomicBool::new(false);
             if !WARNED.swap(true, Ordering::Relaxed) {
-                eprintln!("warning: rustfmt is not available; generated Rust is written unformatted (run `cargo fmt`)");
+                eprintln!(
+                    "warning: rustfmt is not available; generated Rust is written unformatted (run `cargo fmt`)"
+                );
             }
             source.to_string()
         }

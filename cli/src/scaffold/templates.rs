@@ -21,7 +21,8 @@ fn engine() -> &'static tera::Tera {
             let body = file.contents_utf8().expect("templates are UTF-8");
             (name, body)
         });
-        tera.add_raw_templates(templates).expect("embedded templates parse");
+        tera.add_raw_templates(templates)
+            .expect("embedded templates parse");
         // Generated files are source code and YAML, never HTML.
         tera.autoescape_on(vec![]);
         tera

@@ -6,7 +6,10 @@ use std::process::Command;
 
 /// The repository root (parent of cli/).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// One target directory for every generated project the tests build, so kube, k8s-openapi and
@@ -19,7 +22,9 @@ pub fn generated_target_dir() -> PathBuf {
 
 pub fn cargo_operator(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-operator"));
-    command.current_dir(dir).env("CARGO_TARGET_DIR", generated_target_dir());
+    command
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", generated_target_dir());
     command
 }
 
@@ -35,7 +40,9 @@ pub fn cargo(dir: &Path) -> Command {
 
 /// Run to success or fail the test with everything the command printed.
 pub fn run_ok(command: &mut Command) -> String {
-    let output = command.output().unwrap_or_else(|error| panic!("cannot run {command:?}: {error}"));
+    let output = command
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run {command:?}: {error}"));
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
@@ -48,8 +55,13 @@ pub fn run_ok(command: &mut Command) -> String {
 
 /// Run to failure; return stderr.
 pub fn run_err(command: &mut Command) -> String {
-    let output = command.output().unwrap_or_else(|error| panic!("cannot run {command:?}: {error}"));
-    assert!(!output.status.success(), "{command:?} unexpectedly succeeded");
+    let output = command
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run {command:?}: {error}"));
+    assert!(
+        !output.status.success(),
+        "{command:?} unexpectedly succeeded"
+    );
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
@@ -65,7 +77,10 @@ pub fn snapshot_tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>>
             if path.is_dir() {
                 walk(root, &path, out);
             } else {
-                out.insert(path.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&path).unwrap());
+                out.insert(
+                    path.strip_prefix(root).unwrap().to_path_buf(),
+                    std::fs::read(&path).unwrap(),
+                );
             }
         }
     }
@@ -79,16 +94,29 @@ pub fn snapshot_tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>>
 pub fn scaffold_reference_project(project: &Path, runtime_path: &str) {
     let parent = project.parent().unwrap();
     std::fs::create_dir_all(parent).unwrap();
-    run_ok(cargo_operator(parent).args([
-        "init",
-        "--domain",
-        "example.com",
-        "--owner",
-        "Example Inc",
-        "--runtime-path",
-        runtime_path,
-    ]).arg(project));
-    run_ok(cargo_operator(project).args(["create", "api", "--group", "webapp", "--version", "v1", "--kind", "Guestbook"]));
+    run_ok(
+        cargo_operator(parent)
+            .args([
+                "init",
+                "--domain",
+                "example.com",
+                "--owner",
+                "Example Inc",
+                "--runtime-path",
+                runtime_path,
+            ])
+            .arg(project),
+    );
+    run_ok(cargo_operator(project).args([
+        "create",
+        "api",
+        "--group",
+        "webapp",
+        "--version",
+        "v1",
+        "--kind",
+        "Guestbook",
+    ]));
     run_ok(cargo_operator(project).args([
         "create",
         "api",

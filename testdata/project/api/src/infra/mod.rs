@@ -1,0 +1,4 @@
+//! The `infra.example.com` API group.
+
+pub mod v1alpha1;
+// +cargo-operator:scaffold:versions

@@ -1,0 +1,20 @@
+//! API types of golden-project: one module per API group, one per version inside it.
+//!
+//! Edit the types in `<group>/<version>/<kind>.rs`, then run `cargo operator manifests` to
+//! regenerate the CRDs in `config/crd/bases/` from them.
+
+pub mod infra;
+pub mod webapp;
+// +cargo-operator:scaffold:groups
+
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+
+/// One CRD per kind and version defined in this crate. `cargo operator manifests` merges the
+/// versions of each kind and writes them as YAML.
+pub fn crds() -> Vec<CustomResourceDefinition> {
+    vec![
+        <webapp::v1::Guestbook as cargo_operator_runtime::CustomResourceExt>::crd(),
+        <infra::v1alpha1::Policy as cargo_operator_runtime::CustomResourceExt>::crd(),
+        // +cargo-operator:scaffold:crds
+    ]
+}
