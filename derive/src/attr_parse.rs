@@ -149,9 +149,17 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// Looks through the invisible groups that `macro_rules!` puts around `$value` fragments.
+fn ungroup(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Group(g) => ungroup(&g.expr),
+        other => other,
+    }
+}
+
 fn value<'a>(meta: &'a Meta, example: &str) -> syn::Result<&'a Expr> {
     match meta {
-        Meta::NameValue(nv) => Ok(&nv.value),
+        Meta::NameValue(nv) => Ok(ungroup(&nv.value)),
         _ => Err(syn::Error::new_spanned(
             meta,
             format!("expected a value: write `{example}`"),
@@ -164,7 +172,7 @@ pub fn flag(meta: &Meta) -> syn::Result<bool> {
     let k = key(meta)?;
     match meta {
         Meta::Path(_) => Ok(true),
-        Meta::NameValue(nv) => match &nv.value {
+        Meta::NameValue(nv) => match ungroup(&nv.value) {
             Expr::Lit(ExprLit {
                 lit: Lit::Bool(b), ..
             }) => Ok(b.value),
@@ -236,7 +244,7 @@ pub fn string_list(meta: &Meta, example: &str) -> syn::Result<Vec<LitStr>> {
     };
     elems
         .iter()
-        .map(|e| match e {
+        .map(|e| match ungroup(e) {
             Expr::Lit(ExprLit {
                 lit: Lit::Str(s), ..
             }) => Ok(s.clone()),

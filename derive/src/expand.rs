@@ -49,6 +49,8 @@ pub fn derive(input: DeriveInput) -> syn::Result<TokenStream> {
         );
     }
     let attrs = resource_attrs::parse(&input.attrs, input.ident.span(), &mut errors);
+    let container = field_attrs::parse_container(&input.attrs, &input.ident, &mut errors)
+        .map(|m| serde_json::Value::Object(m).to_string());
 
     let patches = match fields {
         Some(fields) => field_patches(fields, &input.attrs, &mut errors)
@@ -59,7 +61,7 @@ pub fn derive(input: DeriveInput) -> syn::Result<TokenStream> {
     };
     errors.finish()?;
     let attrs = attrs.expect("no errors means the attributes parsed");
-    Ok(generate(&input, &attrs, &patches))
+    Ok(generate(&input, &attrs, &patches, container.as_deref()))
 }
 
 /// The `#[field(...)]` patches of a struct's fields, with the index of each field.
@@ -102,7 +104,12 @@ pub fn field_patches(
     patches
 }
 
-fn generate(input: &DeriveInput, a: &ResourceAttrs, patches: &[PropertyPatch]) -> TokenStream {
+fn generate(
+    input: &DeriveInput,
+    a: &ResourceAttrs,
+    patches: &[PropertyPatch],
+    container: Option<&str>,
+) -> TokenStream {
     let p = quote!(::cargo_operator_runtime::__private);
     let serde_crate = "::cargo_operator_runtime::__private::serde";
     let meta_ty = quote!(#p::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta);
@@ -150,7 +157,7 @@ fn generate(input: &DeriveInput, a: &ResourceAttrs, patches: &[PropertyPatch]) -
         quote!(#p::kube_core::ClusterResourceScope)
     };
     let root_str = root.to_string();
-    let crd_fn = schema::crd_fn(a, spec, patches);
+    let crd_fn = schema::crd_fn(a, spec, patches, container);
     let shortnames = &a.shortnames;
     let crd_name = format!("{plural}.{group}");
 

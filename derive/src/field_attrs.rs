@@ -31,6 +31,15 @@ const KEYS: &[&str] = &[
     "embedded_resource",
     "int_or_string",
     "rule",
+    "items",
+];
+/// Keys of `#[field(...)]` on a struct itself (they describe the object, not one property).
+const CONTAINER_KEYS: &[&str] = &[
+    "rule",
+    "min_properties",
+    "max_properties",
+    "map_type",
+    "preserve_unknown_fields",
 ];
 const RULE_KEYS: &[&str] = &[
     "rule",
@@ -91,6 +100,32 @@ impl Shape {
         }
     }
 
+    /// The shape of the elements of a list type (`Vec<T>` → shape of `T`).
+    fn element(ty: &Type) -> Shape {
+        match ty {
+            Type::Reference(r) => Shape::element(&r.elem),
+            Type::Slice(s) => Shape::of(&s.elem),
+            Type::Array(a) => Shape::of(&a.elem),
+            Type::Path(tp) => {
+                let Some(last) = tp.path.segments.last() else {
+                    return Shape::Unknown;
+                };
+                let PathArguments::AngleBracketed(args) = &last.arguments else {
+                    return Shape::Unknown;
+                };
+                let Some(GenericArgument::Type(inner)) = args.args.first() else {
+                    return Shape::Unknown;
+                };
+                match last.ident.to_string().as_str() {
+                    "Option" | "Box" => Shape::element(inner),
+                    "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "IndexSet" => Shape::of(inner),
+                    _ => Shape::Unknown,
+                }
+            }
+            _ => Shape::Unknown,
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             Shape::Integer => "an integer",
@@ -112,7 +147,9 @@ fn allowed(key: &str) -> &'static [Shape] {
             &[Integer, Number]
         }
         "min_length" | "max_length" | "pattern" => &[String],
-        "min_items" | "max_items" | "unique_items" | "list_type" | "list_map_keys" => &[Array],
+        "min_items" | "max_items" | "unique_items" | "list_type" | "list_map_keys" | "items" => {
+            &[Array]
+        }
         "min_properties" | "max_properties" => &[Map],
         _ => &[Integer, Number, String, Bool, Array, Map],
     }
@@ -141,7 +178,65 @@ pub fn parse(field: &Field, errors: &mut Errors) -> Option<FieldPatch> {
     if !found {
         return None;
     }
-    let shape = Shape::of(&field.ty);
+    let patch = parse_entries(
+        &entries,
+        Shape::of(&field.ty),
+        Some(&field.ty),
+        &field.ident,
+        KEYS,
+        "#[field(...)]",
+        errors,
+    );
+    Some(FieldPatch { patch })
+}
+
+/// Parses `#[field(...)]` on a struct (the container): keys that describe the whole object,
+/// such as object-level CEL rules. `None` if there is none.
+pub fn parse_container(
+    attrs: &[syn::Attribute],
+    ident: &syn::Ident,
+    errors: &mut Errors,
+) -> Option<Map<String, Value>> {
+    let mut entries = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("field")) {
+        match &attr.meta {
+            Meta::List(list) => {
+                if let Some(e) = errors.ok(p::entries(list.tokens.clone())) {
+                    entries.extend(e);
+                }
+            }
+            other => errors.spanned(
+                other,
+                r#"expected a list: write `#[field(rule(rule = "self.min <= self.max"))]`"#,
+            ),
+        }
+    }
+    if entries.is_empty() {
+        return None;
+    }
+    let patch = parse_entries(
+        &entries,
+        Shape::Unknown,
+        None,
+        ident,
+        CONTAINER_KEYS,
+        "#[field(...)] on a struct",
+        errors,
+    );
+    (!patch.is_empty()).then_some(patch)
+}
+
+/// The JSON patch of a list of `#[field(...)]` entries for a value of the given shape.
+/// `ty` (the Rust type, when known) gives the element shape for `items(...)`.
+fn parse_entries(
+    entries: &[Meta],
+    shape: Shape,
+    ty: Option<&Type>,
+    ident: &dyn quote::ToTokens,
+    keys: &[&str],
+    what: &str,
+    errors: &mut Errors,
+) -> Map<String, Value> {
     let mut seen = Seen::default();
     let mut patch = Map::new();
     let mut rules = Vec::new();
@@ -151,12 +246,12 @@ pub fn parse(field: &Field, errors: &mut Errors) -> Option<FieldPatch> {
     let mut list_map_keys: Option<&Meta> = None;
     let mut exclusive: Vec<(String, &Meta)> = Vec::new();
 
-    for meta in &entries {
+    for meta in entries {
         let Some(k) = errors.ok(p::key(meta)) else {
             continue;
         };
-        if !KEYS.contains(&k.as_str()) {
-            errors.push(p::unknown_key(meta, &k, "#[field(...)]", KEYS));
+        if !keys.contains(&k.as_str()) {
+            errors.push(p::unknown_key(meta, &k, what, keys));
             continue;
         }
         if k != "rule" && !seen.check(&k, meta, errors) {
@@ -301,6 +396,25 @@ pub fn parse(field: &Field, errors: &mut Errors) -> Option<FieldPatch> {
                     rules.push(r);
                 }
             }
+            "items" => {
+                const EX: &str = r#"items(min_length = 1, pattern = "^[a-z]+$")"#;
+                if let Some(inner) = errors.ok(p::nested(meta, EX)) {
+                    if inner.is_empty() {
+                        errors.spanned(meta, format!("items(...) is empty: write `{EX}`"));
+                    }
+                    let element = ty.map_or(Shape::Unknown, Shape::element);
+                    let items = parse_entries(
+                        &inner,
+                        element,
+                        None,
+                        meta.path(),
+                        KEYS,
+                        "items(...)",
+                        errors,
+                    );
+                    patch.insert("items".into(), Value::Object(items));
+                }
+            }
             _ => unreachable!("all keys handled"),
         }
     }
@@ -341,14 +455,14 @@ pub fn parse(field: &Field, errors: &mut Errors) -> Option<FieldPatch> {
         }
     } else if list_type.as_deref() == Some("map") {
         errors.spanned(
-            &field.ident,
+            ident,
             r#"list_type = "map" needs the key fields: add `list_map_keys = ["name"]`"#,
         );
     }
     if !rules.is_empty() {
         patch.insert("x-kubernetes-validations".into(), Value::Array(rules));
     }
-    Some(FieldPatch { patch })
+    patch
 }
 
 /// `min_length` → `minLength`.

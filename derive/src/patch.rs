@@ -7,7 +7,8 @@ use quote::quote;
 /// Emits `fn __merge(target: &mut Map<String, Value>, patch: &str)`.
 ///
 /// `x-kubernetes-validations` rules are appended (an identical rule is not added twice);
-/// `anyOf` (from `int_or_string`) replaces `type`/`format`; every other key is set.
+/// `items` (from `items(...)`) is merged into the element schema; `anyOf` (from
+/// `int_or_string`) replaces `type`/`format`; every other key is set.
 pub fn merge_fn() -> TokenStream {
     let p = quote!(::cargo_operator_runtime::__private);
     quote! {
@@ -21,6 +22,14 @@ pub fn merge_fn() -> TokenStream {
             else {
                 unreachable!("the derive emits a JSON object")
             };
+            __merge_map(target, patch);
+        }
+
+        fn __merge_map(
+            target: &mut #p::serde_json::Map<::std::string::String, #p::serde_json::Value>,
+            patch: #p::serde_json::Map<::std::string::String, #p::serde_json::Value>,
+        ) {
+            use #p::serde_json::Value;
             for (key, value) in patch {
                 match (key.as_str(), value) {
                     ("x-kubernetes-validations", Value::Array(rules)) => {
@@ -35,6 +44,18 @@ pub fn merge_fn() -> TokenStream {
                             }
                         }
                     }
+                    ("items", Value::Object(items)) => {
+                        // items(...): merged into the element schema, not replacing it.
+                        let existing = target
+                            .entry("items")
+                            .or_insert_with(|| Value::Object(#p::serde_json::Map::new()));
+                        if let Value::Bool(true) = existing {
+                            *existing = Value::Object(#p::serde_json::Map::new());
+                        }
+                        if let Value::Object(existing) = existing {
+                            __merge_map(existing, items);
+                        }
+                    }
                     ("anyOf", value) => {
                         // int-or-string: the two alternatives replace the single type.
                         target.remove("type");
@@ -45,6 +66,17 @@ pub fn merge_fn() -> TokenStream {
                         target.insert(key, value);
                     }
                 }
+            }
+            // An embedded resource without a schema of its own (e.g. `serde_json::Value`) keeps
+            // its unknown fields, as controller-gen does for `runtime.RawExtension`; the API
+            // server requires properties or x-kubernetes-preserve-unknown-fields beside it.
+            if target.get("x-kubernetes-embedded-resource") == ::core::option::Option::Some(&Value::Bool(true))
+                && !target.contains_key("properties")
+            {
+                target.insert(
+                    ::std::string::ToString::to_string("x-kubernetes-preserve-unknown-fields"),
+                    Value::Bool(true),
+                );
             }
         }
     }

@@ -45,7 +45,12 @@ fn string(s: &str) -> TokenStream {
     quote!(::std::string::ToString::to_string(#s))
 }
 
-pub fn crd_fn(a: &ResourceAttrs, spec: &syn::Ident, patches: &[PropertyPatch]) -> TokenStream {
+pub fn crd_fn(
+    a: &ResourceAttrs,
+    spec: &syn::Ident,
+    patches: &[PropertyPatch],
+    container: Option<&str>,
+) -> TokenStream {
     let p = quote!(::cargo_operator_runtime::__private);
     let ext = quote!(#p::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1);
     let meta_ty = quote!(#p::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta);
@@ -151,6 +156,7 @@ pub fn crd_fn(a: &ResourceAttrs, spec: &syn::Ident, patches: &[PropertyPatch]) -
         string(&crd_name),
     );
 
+    let container_patch = container.map(|json| quote!(__merge(&mut spec, #json);));
     let merge = merge_fn();
     quote! {
         fn crd() -> #ext::CustomResourceDefinition {
@@ -179,7 +185,37 @@ pub fn crd_fn(a: &ResourceAttrs, spec: &syn::Ident, patches: &[PropertyPatch]) -
                 }
                 map.remove("$schema");
                 map.remove("title");
+                __int_or_string(&mut map);
                 map
+            }
+
+            /// controller-gen's shape for int-or-string (`IntOrString`, `Quantity`): the
+            /// extension plus `anyOf: [integer, string]`, so that plain JSON-schema validators
+            /// see the same alternatives the API server allows.
+            fn __int_or_string(node: &mut serde_json::Map<::std::string::String, serde_json::Value>) {
+                if node.get("x-kubernetes-int-or-string") == ::core::option::Option::Some(&serde_json::Value::Bool(true))
+                    && !node.contains_key("anyOf")
+                {
+                    node.insert(
+                        ::std::string::ToString::to_string("anyOf"),
+                        serde_json::json!([{ "type": "integer" }, { "type": "string" }]),
+                    );
+                }
+                for (key, child) in node.iter_mut() {
+                    match (key.as_str(), child) {
+                        ("properties", serde_json::Value::Object(props)) => {
+                            for prop in props.values_mut() {
+                                if let serde_json::Value::Object(prop) = prop {
+                                    __int_or_string(prop);
+                                }
+                            }
+                        }
+                        ("items" | "additionalProperties", serde_json::Value::Object(child)) => {
+                            __int_or_string(child)
+                        }
+                        _ => {}
+                    }
+                }
             }
 
             /// Merges one `#[field(...)]` patch into the property's schema.
@@ -205,6 +241,7 @@ pub fn crd_fn(a: &ResourceAttrs, spec: &syn::Ident, patches: &[PropertyPatch]) -
 
             let mut spec = __schema_of::<#spec>(#spec_name);
             #( __patch(&mut spec, #prop, #patch); )*
+            #container_patch
             let description = spec
                 .get("description")
                 .cloned()

@@ -12,7 +12,7 @@ use syn::{Attribute, Data, DeriveInput, Fields};
 use crate::attr_parse::Errors;
 use crate::expand::field_patches;
 use crate::patch::merge_fn;
-use crate::serde_names;
+use crate::{field_attrs, serde_names};
 
 fn kept(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
     attrs.iter().filter(|a| {
@@ -42,6 +42,8 @@ pub fn derive(input: DeriveInput) -> syn::Result<TokenStream> {
         );
     }
     let patches = field_patches(fields, &input.attrs, &mut errors);
+    let container = field_attrs::parse_container(&input.attrs, &input.ident, &mut errors)
+        .map(|m| serde_json::Value::Object(m).to_string());
     let renamed = errors
         .ok(serde_names::has_key(&input.attrs, "rename"))
         .unwrap_or(false);
@@ -78,6 +80,14 @@ pub fn derive(input: DeriveInput) -> syn::Result<TokenStream> {
         }
     });
     let shadow_fields: Vec<_> = shadow_fields.collect();
+    let container_transform = container.map(|json| {
+        transforms.push(quote! {
+            fn __cargo_operator_patch_self(schema: &mut #p::schemars::Schema) {
+                __merge(schema.ensure_object(), #json);
+            }
+        });
+        quote!(#[schemars(transform = __cargo_operator_patch_self)])
+    });
     let merge = merge_fn();
     // `#[serde(default)]` on the container makes schemars read defaults from `Self::default()`.
     let default_impl = defaulted.then(|| {
@@ -98,6 +108,7 @@ pub fn derive(input: DeriveInput) -> syn::Result<TokenStream> {
             #[derive(#p::schemars::JsonSchema)]
             #[schemars(crate = #schemars_crate)]
             #rename
+            #container_transform
             #(#container_attrs)*
             #[allow(dead_code, non_camel_case_types)]
             struct #shadow {

@@ -23,6 +23,7 @@ use tracing::{Instrument, debug, error, info, info_span, warn};
 
 use crate::context::Context;
 use crate::error::ReconcileError;
+use crate::leader::Leadership;
 use crate::manager::Shutdown;
 use crate::metrics::{ControllerMetrics, Metrics, ReconcileResult};
 
@@ -164,6 +165,7 @@ pub(crate) trait RunnableController: Send {
         metrics: &Metrics,
         default_concurrency: u16,
         shutdown: Shutdown,
+        leadership: Leadership,
     ) -> BoxFuture<'static, ()>;
 }
 
@@ -186,6 +188,7 @@ impl<K: ControllerResource> RunnableController for Controller<K> {
         metrics: &Metrics,
         default_concurrency: u16,
         shutdown: Shutdown,
+        leadership: Leadership,
     ) -> BoxFuture<'static, ()> {
         let this = *self;
         let concurrency = this
@@ -211,8 +214,19 @@ impl<K: ControllerResource> RunnableController for Controller<K> {
             info!(controller = %name, concurrency, "starting controller");
             controller
                 .run(
-                    |obj, reconciler: Arc<InstrumentedReconciler<K>>| async move {
-                        reconciler.reconcile(obj).await
+                    move |obj, reconciler: Arc<InstrumentedReconciler<K>>| {
+                        let leadership = leadership.clone();
+                        async move {
+                            // The fence: work queued while this process was frozen must not
+                            // run once another candidate may lead. The manager stops the
+                            // controller as soon as the elector notices; until then, skip.
+                            if !leadership.is_valid() {
+                                warn!(object = %ObjectRef::from_obj(&*obj),
+                                      "leadership not confirmed within the renew deadline; not reconciling");
+                                return Ok(Action::requeue(Duration::from_secs(1)));
+                            }
+                            reconciler.reconcile(obj).await
+                        }
                     },
                     |_obj, failure: &ReconcileFailure, _| failure.action(),
                     reconciler,

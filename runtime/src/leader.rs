@@ -14,7 +14,14 @@
 //!   holder's expiry, so a released lease would still sit idle until then. The standby here
 //!   looks again every retry period, with a fresh `LeaseManager` each time, and so takes a
 //!   released lease over within one retry period.
+//! * **A fence for reconciles.** [`Leadership`] is the renew deadline as a value the
+//!   controllers check before every reconcile. A leader that was frozen (SIGSTOP, a paused VM,
+//!   a long GC-like stall) resumes with stale work queued; its watchdog may only run after
+//!   that work. The fence makes such a reconcile refuse to start, because the monotonic clock
+//!   says the last confirmed renewal is older than the renew deadline.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use k8s_openapi::api::coordination::v1::Lease;
@@ -112,6 +119,72 @@ pub fn default_identity() -> String {
     format!("{host}_{random}")
 }
 
+/// Until when this process may act as the leader: the last renewal it confirmed plus the renew
+/// deadline, on the monotonic clock. Cheap to clone; every clone sees updates.
+///
+/// [`is_valid`](Self::is_valid) is what controllers check before each reconcile.
+#[derive(Clone, Debug)]
+pub struct Leadership(Arc<LeadershipInner>);
+
+#[derive(Debug)]
+struct LeadershipInner {
+    /// The zero of `valid_until_ms`.
+    base: Instant,
+    /// Milliseconds after `base` until which leadership is valid; 0 when not leading,
+    /// `u64::MAX` when there is no election (always valid).
+    valid_until_ms: AtomicU64,
+}
+
+impl Leadership {
+    fn with(valid_until_ms: u64) -> Self {
+        Self(Arc::new(LeadershipInner {
+            base: Instant::now(),
+            valid_until_ms: AtomicU64::new(valid_until_ms),
+        }))
+    }
+
+    /// Valid forever: for a manager without leader election.
+    pub fn unconditional() -> Self {
+        Self::with(u64::MAX)
+    }
+
+    /// Not valid until an elector confirms a renewal.
+    pub fn not_leading() -> Self {
+        Self::with(0)
+    }
+
+    /// Whether the deadline has not passed.
+    pub fn is_valid(&self) -> bool {
+        let until = self.0.valid_until_ms.load(Ordering::Acquire);
+        until == u64::MAX || self.millis(Instant::now()) < until
+    }
+
+    /// The deadline, `None` when unconditional.
+    pub fn valid_until(&self) -> Option<Instant> {
+        match self.0.valid_until_ms.load(Ordering::Acquire) {
+            u64::MAX => None,
+            ms => Some(self.0.base + Duration::from_millis(ms)),
+        }
+    }
+
+    /// Moves the deadline to `until` if that is later.
+    fn extend_to(&self, until: Instant) {
+        self.0
+            .valid_until_ms
+            .fetch_max(self.millis(until), Ordering::AcqRel);
+    }
+
+    /// Ends validity now.
+    fn revoke(&self) {
+        self.0.valid_until_ms.store(0, Ordering::Release);
+    }
+
+    fn millis(&self, at: Instant) -> u64 {
+        // Rounded down: the deadline is never later than the confirmed one.
+        u64::try_from(at.saturating_duration_since(self.0.base).as_millis()).unwrap_or(u64::MAX - 1)
+    }
+}
+
 /// Why leadership ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LeadershipLost {
@@ -141,8 +214,8 @@ pub struct LeaderElector {
     config: LeaderElectionConfig,
     /// The lease manager that holds the lock, once acquired.
     leading: Option<LeaseManager>,
-    /// When the lease was acquired (an upper bound of the first renewal).
-    acquired_at: Option<Instant>,
+    /// The fence the controllers check; extended by every renewal the watchdog confirms.
+    leadership: Leadership,
 }
 
 impl std::fmt::Debug for LeaderElector {
@@ -162,13 +235,19 @@ impl LeaderElector {
             client,
             config,
             leading: None,
-            acquired_at: None,
+            leadership: Leadership::not_leading(),
         })
     }
 
     /// The configuration.
     pub fn config(&self) -> &LeaderElectionConfig {
         &self.config
+    }
+
+    /// The fence for the work done as leader: valid from [`acquire`](Self::acquire) while
+    /// renewals are confirmed, revoked when [`hold`](Self::hold) resolves.
+    pub fn leadership(&self) -> Leadership {
+        self.leadership.clone()
     }
 
     /// Whether [`acquire`](Self::acquire) succeeded and the lease was not released since.
@@ -199,7 +278,20 @@ impl LeaderElector {
                     info!(lease = %self.config.lease_name, identity = %self.config.identity,
                           "successfully acquired lease");
                     self.leading = Some(manager);
-                    self.acquired_at = Some(started);
+                    // The fence starts from the renewTime the server holds (an earlier,
+                    // timed-out attempt may have been the one that took the lease).
+                    if let Some(lost) = self.observe().await {
+                        warn!(reason = %lost, "lease lost right after acquiring it; retrying");
+                        self.leading = None;
+                        continue;
+                    }
+                    if !self.leadership.is_valid() {
+                        // The read failed: fall back to the latest the renewal can have been.
+                        self.leadership.extend_to(
+                            started.checked_sub(self.config.retry_period).unwrap_or(started)
+                                + self.config.renew_deadline,
+                        );
+                    }
                     return Ok(());
                 }
                 Ok(Ok(false)) => {}
@@ -236,48 +328,73 @@ impl LeaderElector {
                 }
             }
         };
-        tokio::select! {
+        let lost = tokio::select! {
             lost = renew => lost,
             lost = self.watchdog() => lost,
-        }
+            lost = self.deadline() => lost,
+        };
+        self.leadership.revoke();
+        lost
     }
 
-    /// Reads the Lease every retry period; resolves when it names another holder, or when
-    /// no renewal by us has been confirmed for the renew deadline.
-    async fn watchdog(&self) -> LeadershipLost {
-        let api: Api<Lease> = Api::namespaced(self.client.clone(), &self.config.namespace);
-        let mut last_renewal = self.acquired_at.unwrap_or_else(Instant::now);
+    /// Resolves exactly when the fence's deadline passes without a newer confirmed renewal —
+    /// not at the next watchdog tick, which could be after the lease expired for the others.
+    async fn deadline(&self) -> LeadershipLost {
         loop {
-            tokio::time::sleep(self.config.retry_period).await;
-            let asked_at = Instant::now();
-            match tokio::time::timeout(self.config.retry_period, api.get(&self.config.lease_name))
-                .await
-            {
-                Ok(Ok(lease)) => {
-                    let spec = lease.spec.unwrap_or_default();
-                    if spec.holder_identity.as_deref() != Some(self.config.identity.as_str()) {
-                        return LeadershipLost::HeldByOther(spec.holder_identity);
-                    }
-                    // renewTime was written with this process's clock, so its age is exact.
-                    if let Some(renewed) = spec.renew_time {
-                        let age = SystemTime::now()
-                            .duration_since(SystemTime::from(renewed.0))
-                            .unwrap_or_default();
-                        let renewal = asked_at.checked_sub(age).unwrap_or(asked_at);
-                        last_renewal = last_renewal.max(renewal);
-                    }
-                }
-                Ok(Err(e)) => warn!(error = %e, "cannot read the leader lease"),
-                Err(_) => warn!("cannot read the leader lease: API server did not answer in time"),
-            }
-            if last_renewal.elapsed() > self.config.renew_deadline {
+            let Some(until) = self.leadership.valid_until() else {
+                return futures::future::pending().await;
+            };
+            tokio::time::sleep_until(until.into()).await;
+            if !self.leadership.is_valid() {
                 return LeadershipLost::RenewDeadlineExceeded;
             }
         }
     }
 
+    /// Reads the Lease every retry period; resolves when it names another holder, and moves
+    /// the fence's deadline for every renewal it sees.
+    async fn watchdog(&self) -> LeadershipLost {
+        loop {
+            tokio::time::sleep(self.config.retry_period).await;
+            if let Some(lost) = self.observe().await {
+                return lost;
+            }
+        }
+    }
+
+    /// Reads the Lease once: `Some` when it names another holder; otherwise moves the fence's
+    /// deadline to `renewTime + renew_deadline`. A failed read changes nothing — the deadline
+    /// decides when it has been too long.
+    async fn observe(&self) -> Option<LeadershipLost> {
+        let api: Api<Lease> = Api::namespaced(self.client.clone(), &self.config.namespace);
+        let asked_at = Instant::now();
+        match tokio::time::timeout(self.config.retry_period, api.get(&self.config.lease_name)).await
+        {
+            Ok(Ok(lease)) => {
+                let spec = lease.spec.unwrap_or_default();
+                if spec.holder_identity.as_deref() != Some(self.config.identity.as_str()) {
+                    return Some(LeadershipLost::HeldByOther(spec.holder_identity));
+                }
+                // renewTime was written with this process's clock, so its age is exact; the
+                // renewal happened no later than `asked_at - age` on the monotonic clock.
+                if let Some(renewed) = spec.renew_time {
+                    let age = SystemTime::now()
+                        .duration_since(SystemTime::from(renewed.0))
+                        .unwrap_or_default();
+                    let renewal = asked_at.checked_sub(age).unwrap_or(asked_at);
+                    self.leadership
+                        .extend_to(renewal + self.config.renew_deadline);
+                }
+            }
+            Ok(Err(e)) => warn!(error = %e, "cannot read the leader lease"),
+            Err(_) => warn!("cannot read the leader lease: API server did not answer in time"),
+        }
+        None
+    }
+
     /// Clears the holder so a standby can take over at once. Safe to call when not leading.
     pub async fn release(&mut self) -> Result<(), Error> {
+        self.leadership.revoke();
         let Some(manager) = self.leading.take() else {
             return Ok(());
         };

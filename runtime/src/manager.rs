@@ -18,7 +18,7 @@ use tracing::{error, info, warn};
 
 use crate::controller::{Controller, ControllerResource, RunnableController};
 use crate::error::Error;
-use crate::leader::{LeaderElectionConfig, LeaderElector};
+use crate::leader::{LeaderElectionConfig, LeaderElector, Leadership};
 use crate::logging::init_logging;
 use crate::metrics::Metrics;
 use crate::options::ManagerOptions;
@@ -254,6 +254,7 @@ impl Manager {
         } else {
             let (reason, drained) = runner
                 .run(
+                    Leadership::unconditional(),
                     futures::future::pending(),
                     options.graceful_shutdown_timeout,
                     &shutdown,
@@ -300,7 +301,12 @@ async fn run_with_leader_election(
     let (reason, drained) = {
         let lost = elector.hold().map(StopReason::LostLeadership);
         runner
-            .run(lost, options.graceful_shutdown_timeout, shutdown)
+            .run(
+                elector.leadership(),
+                lost,
+                options.graceful_shutdown_timeout,
+                shutdown,
+            )
             .await
     };
     metrics.set_leader(&lease, false);
@@ -341,11 +347,13 @@ struct ControllerRunner {
 
 impl ControllerRunner {
     /// Runs the controllers until `shutdown` fires or `interrupt` resolves, then stops them:
-    /// on shutdown the in-flight reconciles get `grace` to finish; on an interrupt (lost
-    /// leadership) only a second, since another leader may already be starting.
+    /// on shutdown the in-flight reconciles get `grace` to finish; on lost leadership they are
+    /// aborted at once, since another candidate may take the lease over from now on (what
+    /// client-go's `OnStoppedLeading` + exit amounts to). `leadership` fences every reconcile.
     /// Returns why they stopped and whether they finished in time.
     async fn run(
         self,
+        leadership: Leadership,
         interrupt: impl Future<Output = StopReason>,
         grace: Duration,
         shutdown: &Shutdown,
@@ -358,6 +366,7 @@ impl ControllerRunner {
                 &self.metrics,
                 self.default_concurrency,
                 stop.clone(),
+                leadership.clone(),
             ));
         }
         self.readiness.set(true);
@@ -368,6 +377,12 @@ impl ControllerRunner {
             _ = join_all(&mut tasks) => StopReason::ControllersExited,
         };
         stop_trigger.trigger();
+        if let StopReason::LostLeadership(_) = reason {
+            warn!("leadership lost; aborting the controllers and their in-flight reconciles");
+            tasks.abort_all();
+            join_all(&mut tasks).await;
+            return (reason, false);
+        }
         let bound = match reason {
             StopReason::Shutdown => grace,
             _ => Duration::from_secs(1),

@@ -27,7 +27,7 @@ async fn control_plane_serves_the_project_crds() {
     .list(&Default::default())
     .await
     .unwrap();
-    for crd in golden_project_api::crds() {
+    for crd in api::crds() {
         let name = crd.metadata.name.unwrap();
         assert!(
             installed
