@@ -42,7 +42,7 @@ pub struct Resource {
     pub api: bool,
     /// A reconciler was scaffolded in `src/controller/`.
     pub controller: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Webhooks::is_empty")]
     pub webhooks: Webhooks,
 }
 
@@ -55,6 +55,12 @@ pub struct Webhooks {
     pub validation: bool,
     #[serde(default)]
     pub conversion: bool,
+}
+
+impl Webhooks {
+    fn is_empty(&self) -> bool {
+        *self == Webhooks::default()
+    }
 }
 
 impl Project {

@@ -118,8 +118,12 @@ fn sources() -> Vec<Source> {
 
 /// The YAML of an insta snapshot: what follows its `---`-delimited header.
 fn snapshot_body(text: &str) -> String {
-    let rest = text.strip_prefix("---\n").expect("an insta snapshot header");
-    let end = rest.find("\n---\n").expect("the end of the snapshot header");
+    let rest = text
+        .strip_prefix("---\n")
+        .expect("an insta snapshot header");
+    let end = rest
+        .find("\n---\n")
+        .expect("the end of the snapshot header");
     rest[end + "\n---\n".len()..].to_string()
 }
 
@@ -513,7 +517,9 @@ struct Table {
 }
 
 fn sample(file: &str) -> Value {
-    let path = repo_root().join("testdata/project/config/samples").join(file);
+    let path = repo_root()
+        .join("testdata/project/config/samples")
+        .join(file);
     let mut object: Value = serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let body = object.as_object_mut().unwrap();
     for key in ["apiVersion", "kind", "metadata"] {
@@ -524,9 +530,7 @@ fn sample(file: &str) -> Value {
 
 /// The explicit cases of each fixture, keyed by where it comes from and its kind.
 fn table(source: &str, kind: &str) -> Option<Table> {
-    let snapshot = source
-        .strip_prefix("derive/tests/snapshots/")
-        .unwrap_or("");
+    let snapshot = source.strip_prefix("derive/tests/snapshots/").unwrap_or("");
     let golden = source.starts_with("testdata/project/");
     Some(match (golden, snapshot, kind) {
         (true, _, "Guestbook" | "Policy") => {
@@ -540,7 +544,10 @@ fn table(source: &str, kind: &str) -> Option<Table> {
                 cases: vec![
                     valid("the config/samples object", sample),
                     valid("empty spec", json!({"spec": {}})),
-                    valid("unknown fields are pruned", json!({"spec": {"colour": "red"}})),
+                    valid(
+                        "unknown fields are pruned",
+                        json!({"spec": {"colour": "red"}}),
+                    ),
                     invalid("no spec", json!({})),
                     invalid("replicas is a string", json!({"spec": {"replicas": "3"}})),
                     invalid("replicas is fractional", json!({"spec": {"replicas": 1.5}})),
@@ -552,9 +559,18 @@ fn table(source: &str, kind: &str) -> Option<Table> {
             base: json!({"spec": {"imageRef": "registry.example.com/app:v1.2", "size": 3}}),
             cases: vec![
                 valid("size omitted", json!({"spec": {"imageRef": "nginx"}})),
-                invalid("imageRef with a space", json!({"spec": {"imageRef": "nginx latest"}})),
-                invalid("imageRef upper case", json!({"spec": {"imageRef": "Nginx"}})),
-                invalid("size is a string", json!({"spec": {"imageRef": "nginx", "size": "3"}})),
+                invalid(
+                    "imageRef with a space",
+                    json!({"spec": {"imageRef": "nginx latest"}}),
+                ),
+                invalid(
+                    "imageRef upper case",
+                    json!({"spec": {"imageRef": "Nginx"}}),
+                ),
+                invalid(
+                    "size is a string",
+                    json!({"spec": {"imageRef": "nginx", "size": "3"}}),
+                ),
                 invalid("no spec", json!({})),
             ],
         },
@@ -581,45 +597,87 @@ fn table(source: &str, kind: &str) -> Option<Table> {
             };
             Table {
                 cases: vec![
-                    valid("maxUnavailable as an integer", with("/spec/maxUnavailable", json!(1))),
-                    invalid("maxUnavailable as a bool", with("/spec/maxUnavailable", json!(true))),
-                    invalid("replicas not a multiple of 2", with("/spec/replicas", json!(3))),
-                    invalid("replicas at the exclusive minimum", with("/spec/replicas", json!(0))),
+                    valid(
+                        "maxUnavailable as an integer",
+                        with("/spec/maxUnavailable", json!(1)),
+                    ),
+                    invalid(
+                        "maxUnavailable as a bool",
+                        with("/spec/maxUnavailable", json!(true)),
+                    ),
+                    invalid(
+                        "replicas not a multiple of 2",
+                        with("/spec/replicas", json!(3)),
+                    ),
+                    invalid(
+                        "replicas at the exclusive minimum",
+                        with("/spec/replicas", json!(0)),
+                    ),
                     valid("replicas omitted (default 2)", without("replicas")),
                     valid("severity omitted (default low)", without("severity")),
                     valid("ports omitted (default [])", without("ports")),
                     valid("schedule omitted", without("schedule")),
-                    invalid("labelSet null (pruned, then missing)", with("/spec/labelSet", Value::Null)),
-                    invalid("settings empty (minProperties 1)", with("/spec/settings", json!({}))),
+                    invalid(
+                        "labelSet null (pruned, then missing)",
+                        with("/spec/labelSet", Value::Null),
+                    ),
+                    invalid(
+                        "settings empty (minProperties 1)",
+                        with("/spec/settings", json!({})),
+                    ),
                     invalid(
                         "settings with 5 keys (maxProperties 4)",
-                        with("/spec/settings", json!({"a": "1", "b": "2", "c": "3", "d": "4", "e": "5"})),
+                        with(
+                            "/spec/settings",
+                            json!({"a": "1", "b": "2", "c": "3", "d": "4", "e": "5"}),
+                        ),
                     ),
-                    invalid("settings value not a string", with("/spec/settings", json!({"a": 1}))),
+                    invalid(
+                        "settings value not a string",
+                        with("/spec/settings", json!({"a": 1})),
+                    ),
                     invalid("port above 65535", with("/spec/ports/0/port", json!(65536))),
-                    invalid("schedule not a date-time", with("/spec/schedule", json!("tomorrow"))),
-                    invalid("raw is not an object", with("/spec/raw", json!("text"))).server_only(),
-                    invalid("labelSet with a duplicate (list-type set)", with("/spec/labelSet", json!(["a", "a"])))
-                        .server_only(),
+                    invalid(
+                        "schedule not a date-time",
+                        with("/spec/schedule", json!("tomorrow")),
+                    ),
+                    valid("raw may hold any value", with("/spec/raw", json!("text"))),
+                    invalid(
+                        "labelSet with a duplicate (list-type set)",
+                        with("/spec/labelSet", json!(["a", "a"])),
+                    )
+                    .server_only(),
                     invalid(
                         "ports with a duplicate name (list-map key)",
-                        with("/spec/ports", json!([{"name": "http", "port": 80}, {"name": "http", "port": 81}])),
+                        with(
+                            "/spec/ports",
+                            json!([{"name": "http", "port": 80}, {"name": "http", "port": 81}]),
+                        ),
                     )
                     .server_only(),
                     valid(
                         "ports with distinct names (list-map key)",
-                        with("/spec/ports", json!([{"name": "a", "port": 80}, {"name": "b", "port": 80}])),
+                        with(
+                            "/spec/ports",
+                            json!([{"name": "a", "port": 80}, {"name": "b", "port": 80}]),
+                        ),
                     )
                     .server_only(),
-                    invalid("schedule empty (CEL self != '')", with("/spec/schedule", json!("")))
-                        .server_only(),
+                    invalid(
+                        "schedule empty (CEL self != '')",
+                        with("/spec/schedule", json!("")),
+                    )
+                    .server_only(),
                     invalid(
                         "schedule changed (CEL self == oldSelf)",
                         with("/spec/schedule", json!("2025-06-01T00:00:00Z")),
                     )
                     .updating(base.clone()),
-                    valid("schedule kept, replicas changed (CEL self == oldSelf)", with("/spec/replicas", json!(6)))
-                        .updating(base.clone()),
+                    valid(
+                        "schedule kept, replicas changed (CEL self == oldSelf)",
+                        with("/spec/replicas", json!(6)),
+                    )
+                    .updating(base.clone()),
                 ],
                 base,
             }
@@ -644,13 +702,30 @@ fn table(source: &str, kind: &str) -> Option<Table> {
             };
             Table {
                 cases: vec![
-                    valid("retention empty (days default 7)", with("/spec/retention", json!({}))),
+                    valid(
+                        "retention empty (days default 7)",
+                        with("/spec/retention", json!({})),
+                    ),
                     valid("mirrors empty", with("/spec/mirrors", json!([]))),
-                    invalid("target.port 22 (CEL self != 22)", with("/spec/target/port", json!(22))).server_only(),
-                    invalid("mirrors[0].port 22 (CEL self != 22)", with("/spec/mirrors/0/port", json!(22)))
-                        .server_only(),
-                    valid("target.port 2222 (CEL self != 22)", with("/spec/target/port", json!(2222))).server_only(),
-                    invalid("target.bucketName with a dot", with("/spec/target/bucketName", json!("a.b.c"))),
+                    invalid(
+                        "target.port 22 (CEL self != 22)",
+                        with("/spec/target/port", json!(22)),
+                    )
+                    .server_only(),
+                    invalid(
+                        "mirrors[0].port 22 (CEL self != 22)",
+                        with("/spec/mirrors/0/port", json!(22)),
+                    )
+                    .server_only(),
+                    valid(
+                        "target.port 2222 (CEL self != 22)",
+                        with("/spec/target/port", json!(2222)),
+                    )
+                    .server_only(),
+                    invalid(
+                        "target.bucketName with a dot",
+                        with("/spec/target/bucketName", json!("a.b.c")),
+                    ),
                     invalid("target is a string", with("/spec/target", json!("s3://x"))),
                 ],
                 base,
@@ -671,143 +746,189 @@ fn generated_cases(kind: &Kind, base: &Value) -> Vec<Case> {
             continue;
         }
         let schema = &kind.schema["properties"][key];
-        mutations(schema, value, &format!("/{key}"), &mut |name, mutated| {
+        let mut emit = |pointer: &str, what: String, new: Option<Value>, is_valid: bool| {
             let mut body = base.clone();
-            match mutated {
-                Some(value) => *body.pointer_mut(&mutated_pointer(name)).unwrap() = value,
-                None => remove_pointer(&mut body, &mutated_pointer(name)),
+            match new {
+                Some(new) => *body.pointer_mut(pointer).unwrap() = new,
+                None => {
+                    let (parent, key) = pointer.rsplit_once('/').unwrap();
+                    let parent = body.pointer_mut(parent).unwrap();
+                    parent.as_object_mut().unwrap().remove(key);
+                }
             }
-            cases.push(Case {
-                name: name.to_string(),
-                ..valid(name, body)
+            let name = format!("generated: {pointer} {what}");
+            cases.push(if is_valid {
+                valid(&name, body)
+            } else {
+                invalid(&name, body)
             });
-        });
-    }
-    // The callback names each case `<pointer> <what>`; its validity is encoded in the name's
-    // last word, set below.
-    for case in &mut cases[1..] {
-        case.valid = case.name.ends_with("(valid)");
+        };
+        mutations(schema, value, &format!("/{key}"), &mut emit);
     }
     cases
 }
 
-fn mutated_pointer(name: &str) -> String {
-    name.split(' ').next().unwrap().to_string()
-}
+/// `emit(pointer, what, new value (None: remove the field), whether the result is valid)`.
+type Emit<'a> = dyn FnMut(&str, String, Option<Value>, bool) + 'a;
 
-fn remove_pointer(body: &mut Value, pointer: &str) {
-    let (parent, key) = pointer.rsplit_once('/').unwrap();
-    body.pointer_mut(parent)
-        .and_then(Value::as_object_mut)
-        .unwrap()
-        .remove(key);
-}
-
-/// Calls `emit("<pointer> <description> (valid|invalid)", new value or None to remove)`.
-fn mutations(
-    schema: &Value,
-    value: &Value,
-    pointer: &str,
-    emit: &mut dyn FnMut(&str, Option<Value>),
-) {
+fn mutations(schema: &Value, value: &Value, pointer: &str, emit: &mut Emit) {
     let integer = schema["type"] == "integer";
-    let number = |n: f64| {
-        if integer {
-            json!(n as i64)
-        } else {
-            json!(n)
-        }
-    };
-    let multiple_ok = |n: f64| match schema["multipleOf"].as_f64() {
-        Some(d) => (n / d).fract() == 0.0,
-        None => true,
-    };
+    let number = |n: f64| if integer { json!(n as i64) } else { json!(n) };
     let step = if integer { 1.0 } else { 0.5 };
-    if value.is_number() {
+    let multiple_of = schema["multipleOf"].as_f64();
+    let is_multiple = |n: f64| multiple_of.is_none_or(|d| (n / d).fract() == 0.0);
+    if let Some(current) = value.as_f64() {
         if let Some(min) = schema["minimum"].as_f64() {
             if schema["exclusiveMinimum"] == true {
-                emit(&format!("{pointer} = exclusive minimum {min} (invalid)"), Some(number(min)));
+                emit(
+                    pointer,
+                    format!("= exclusive minimum {min}"),
+                    Some(number(min)),
+                    false,
+                );
             } else {
-                emit(&format!("{pointer} below minimum {min} (invalid)"), Some(number(min - step)));
-                if multiple_ok(min) {
-                    emit(&format!("{pointer} = minimum {min} (valid)"), Some(number(min)));
+                emit(
+                    pointer,
+                    format!("below minimum {min}"),
+                    Some(number(min - step)),
+                    false,
+                );
+                if is_multiple(min) {
+                    emit(pointer, format!("= minimum {min}"), Some(number(min)), true);
                 }
             }
         }
         if let Some(max) = schema["maximum"].as_f64() {
             if schema["exclusiveMaximum"] == true {
-                emit(&format!("{pointer} = exclusive maximum {max} (invalid)"), Some(number(max)));
+                emit(
+                    pointer,
+                    format!("= exclusive maximum {max}"),
+                    Some(number(max)),
+                    false,
+                );
             } else {
-                emit(&format!("{pointer} above maximum {max} (invalid)"), Some(number(max + step)));
-                if multiple_ok(max) {
-                    emit(&format!("{pointer} = maximum {max} (valid)"), Some(number(max)));
+                emit(
+                    pointer,
+                    format!("above maximum {max}"),
+                    Some(number(max + step)),
+                    false,
+                );
+                if is_multiple(max) {
+                    emit(pointer, format!("= maximum {max}"), Some(number(max)), true);
                 }
             }
         }
-        if let (Some(d), Some(n)) = (schema["multipleOf"].as_f64(), value.as_f64())
-            && d > step
-        {
-            emit(&format!("{pointer} not a multiple of {d} (invalid)"), Some(number(n + step)));
+        if let Some(d) = multiple_of.filter(|&d| d > step) {
+            let off = number(current + step);
+            emit(pointer, format!("not a multiple of {d}"), Some(off), false);
         }
     }
     if value.is_string() {
         if let Some(min) = schema["minLength"].as_u64().filter(|&n| n > 0) {
-            let short = "a".repeat(min as usize - 1);
-            emit(&format!("{pointer} shorter than minLength {min} (invalid)"), Some(json!(short)));
+            let short = json!("a".repeat(min as usize - 1));
+            emit(
+                pointer,
+                format!("shorter than minLength {min}"),
+                Some(short),
+                false,
+            );
         }
         if let Some(max) = schema["maxLength"].as_u64() {
-            let long = "a".repeat(max as usize + 1);
-            emit(&format!("{pointer} longer than maxLength {max} (invalid)"), Some(json!(long)));
+            let long = json!("a".repeat(max as usize + 1));
+            emit(
+                pointer,
+                format!("longer than maxLength {max}"),
+                Some(long),
+                false,
+            );
         }
         if let Some(pattern) = schema["pattern"].as_str() {
+            // A string that the pattern does not match (ECMA-262 semantics, like the server's).
             let check = jsonschema::validator_for(&json!({ "pattern": pattern })).unwrap();
-            if let Some(bad) = ["NOT VALID!", "#", "", "\u{e9}"]
+            let bad = ["NOT VALID!", "#", "", "\u{e9}"]
                 .into_iter()
-                .find(|s| !check.is_valid(&json!(s)))
-            {
-                emit(&format!("{pointer} not matching pattern {pattern} (invalid)"), Some(json!(bad)));
+                .find(|s| !check.is_valid(&json!(s)));
+            if let Some(bad) = bad {
+                emit(
+                    pointer,
+                    format!("not matching {pattern}"),
+                    Some(json!(bad)),
+                    false,
+                );
             }
         }
     }
     if let Some(members) = schema["enum"].as_array() {
         for member in members {
-            emit(&format!("{pointer} = enum member {member} (valid)"), Some(member.clone()));
+            emit(
+                pointer,
+                format!("= enum member {member}"),
+                Some(member.clone()),
+                true,
+            );
         }
-        emit(&format!("{pointer} outside the enum (invalid)"), Some(json!("not-a-member")));
+        emit(
+            pointer,
+            "outside the enum".into(),
+            Some(json!("not-a-member")),
+            false,
+        );
     }
     if let Some(items) = value.as_array() {
         if let Some(min) = schema["minItems"].as_u64().filter(|&n| n > 0) {
             let fewer: Vec<Value> = items.iter().take(min as usize - 1).cloned().collect();
-            emit(&format!("{pointer} fewer than minItems {min} (invalid)"), Some(json!(fewer)));
+            emit(
+                pointer,
+                format!("fewer than minItems {min}"),
+                Some(json!(fewer)),
+                false,
+            );
         }
         if let (Some(max), Some(first)) = (schema["maxItems"].as_u64(), items.first()) {
-            let more = vec![first.clone(); max as usize + 1];
-            emit(&format!("{pointer} more than maxItems {max} (invalid)"), Some(json!(more)));
+            let more = json!(vec![first.clone(); max as usize + 1]);
+            emit(
+                pointer,
+                format!("more than maxItems {max}"),
+                Some(more),
+                false,
+            );
         }
         if let Some(first) = items.first() {
             mutations(&schema["items"], first, &format!("{pointer}/0"), emit);
         }
     }
     if let Some(map) = value.as_object() {
-        for required in schema["required"].as_array().into_iter().flatten() {
-            let key = required.as_str().unwrap();
-            if map.contains_key(key) {
-                let defaulted = schema["properties"][key].get("default").is_some();
-                let verdict = if defaulted { "defaulted (valid)" } else { "(invalid)" };
-                emit(&format!("{pointer}/{key} required, removed {verdict}"), None);
-            }
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        for key in required.iter().filter(|key| map.contains_key(**key)) {
+            let defaulted = schema["properties"][key].get("default").is_some();
+            let what = if defaulted {
+                "required but defaulted, removed"
+            } else {
+                "required, removed"
+            };
+            emit(&format!("{pointer}/{key}"), what.into(), None, defaulted);
         }
-        let required = |key: &str| schema["required"].as_array().is_some_and(|r| r.iter().any(|k| k == key));
         if let Some(properties) = schema["properties"].as_object() {
             for (key, child) in properties {
                 let Some(value) = map.get(key) else { continue };
                 let child_pointer = format!("{pointer}/{key}");
-                if child["nullable"] == true && !required(key) {
-                    emit(&format!("{child_pointer} null, nullable (valid)"), Some(Value::Null));
+                if child["nullable"] == true && !required.contains(&key.as_str()) {
+                    emit(
+                        &child_pointer,
+                        "null, nullable".into(),
+                        Some(Value::Null),
+                        true,
+                    );
                 }
                 mutations(child, value, &child_pointer, emit);
             }
-        } else if let Some(additional) = schema.get("additionalProperties").filter(|a| a.is_object())
+        } else if let Some(additional) = schema.get("additionalProperties")
+            && additional.is_object()
             && let Some((key, value)) = map.iter().next()
         {
             mutations(additional, value, &format!("{pointer}/{key}"), emit);

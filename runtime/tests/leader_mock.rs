@@ -173,19 +173,22 @@ async fn two_electors_contending_exactly_one_acquires() {
     };
     let mut a = LeaderElector::new(fake.client().0, config("a")).unwrap();
     let mut b = LeaderElector::new(fake.client().0, config("b")).unwrap();
-    // Both campaign at once for longer than a lease duration: one wins, the other keeps
-    // waiting because the winner renews.
-    let (ra, rb) = tokio::join!(
-        tokio::time::timeout(Duration::from_secs(5), a.acquire()),
-        tokio::time::timeout(Duration::from_secs(5), b.acquire()),
-    );
-    assert!(
-        ra.is_ok() != rb.is_ok(),
-        "exactly one must acquire: a={:?} b={:?}",
-        ra.is_ok(),
-        rb.is_ok()
-    );
-    let (winner, loser) = if ra.is_ok() { ("a", "b") } else { ("b", "a") };
+    // Both campaign at once; the first to acquire holds (renews) the lease while the other
+    // keeps campaigning for longer than a lease duration.
+    let a_won = tokio::select! {
+        r = a.acquire() => { r.unwrap(); true }
+        r = b.acquire() => { r.unwrap(); false }
+    };
+    let (winner, loser) = if a_won { (&mut a, &mut b) } else { (&mut b, &mut a) };
+    let winner_hold = winner.hold();
+    let contest = tokio::time::timeout(LEASE_DURATION * 2, loser.acquire());
+    tokio::select! {
+        lost = winner_hold => panic!("the winner lost the lease: {lost}"),
+        r = contest => assert!(r.is_err(), "the loser acquired a held lease"),
+    }
+    assert!(winner.leadership().is_valid());
+    assert!(!loser.leadership().is_valid());
+    let (winner, loser) = if a_won { ("a", "b") } else { ("b", "a") };
     assert_eq!(fake.holder(LEASE).as_deref(), Some(winner));
     assert!(
         fake.history()

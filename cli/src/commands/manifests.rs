@@ -1,6 +1,6 @@
 //! `cargo operator manifests`: CRD YAML from the API types, the ClusterRole from `#[rbac]`.
 
-use crate::manifests::{crd, rbac, yaml};
+use crate::manifests::{cel, crd, rbac, structural, yaml};
 use crate::project::Workspace;
 use crate::scaffold::{Existing, Plan};
 use anyhow::Result;
@@ -24,6 +24,11 @@ pub fn run(args: ManifestsArgs) -> Result<()> {
         &root,
         &format!("{}-api", project.project_name),
     )?)?;
+    // A schema the API server would reject, or a CEL rule that does not parse, fails here.
+    for crd in &crds {
+        structural::check_crd(crd)?;
+        cel::check_crd(crd)?;
+    }
     let rules = rbac::scan(&root.join("src"))?;
 
     let mut plan = Plan::new(&root);

@@ -102,6 +102,8 @@ pub fn scaffold_reference_project(project: &Path, runtime_path: &str) {
                 "example.com",
                 "--owner",
                 "Example Inc",
+                "--project-name",
+                "guestbook-operator",
                 "--runtime-path",
                 runtime_path,
             ])

@@ -45,7 +45,7 @@ async fn guestbook_reconciles_to_ready() {
     use api::webapp::v1::{Guestbook, GuestbookSpec};
     use cargo_operator_runtime::Context;
     use cargo_operator_runtime::kube::api::{Api, ListParams, PostParams};
-    use golden_project::controller::guestbook;
+    use guestbook_operator::controller::guestbook;
     use std::sync::Arc;
 
     let env = start_control_plane().await;
@@ -93,7 +93,7 @@ async fn policy_reconciles_to_ready() {
     use api::infra::v1alpha1::{Policy, PolicySpec};
     use cargo_operator_runtime::Context;
     use cargo_operator_runtime::kube::api::{Api, ListParams, PostParams};
-    use golden_project::controller::policy;
+    use guestbook_operator::controller::policy;
     use std::sync::Arc;
 
     let env = start_control_plane().await;

@@ -28,7 +28,7 @@ fn deploys_and_reconciles_samples_on_kind() {
         );
         return;
     };
-    let image = "golden-project:e2e";
+    let image = "guestbook-operator:e2e";
     let existing = run("kind", &["get", "clusters"]);
     let created = !existing.lines().any(|line| line == cluster);
     if created {
@@ -48,7 +48,7 @@ fn deploys_and_reconciles_samples_on_kind() {
     run("make", &["docker-build", &format!("IMG={image}")]);
     run("kind", &["load", "docker-image", image, "--name", &cluster]);
     run("make", &["deploy", &format!("IMG={image}")]);
-    let namespace = "golden-project-system";
+    let namespace = "guestbook-operator-system";
     run(
         "kubectl",
         &[
@@ -58,7 +58,7 @@ fn deploys_and_reconciles_samples_on_kind() {
             namespace,
             "rollout",
             "status",
-            "deployment/golden-project-controller-manager",
+            "deployment/guestbook-operator-controller-manager",
             "--timeout=180s",
         ],
     );

@@ -1,4 +1,4 @@
-//! API types of golden-project: one module per API group, one per version inside it.
+//! API types of guestbook-operator: one module per API group, one per version inside it.
 //!
 //! Edit the types in `<group>/<version>/<kind>.rs`, then run `cargo operator manifests` to
 //! regenerate the CRDs in `config/crd/bases/` from them.

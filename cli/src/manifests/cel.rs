@@ -1,0 +1,175 @@
+//! CEL syntax check of every `x-kubernetes-validations` rule (and `messageExpression`) at
+//! `cargo operator manifests` time, so that a typo fails here, naming the CRD, the schema path
+//! and the rule, instead of when the CRD is applied.
+//!
+//! This is a parse with the `cel-parser` crate (the ANTLR grammar of cel-spec, with the
+//! standard macros such as `has()`, `all()`, `exists()`), not a type check: unknown fields,
+//! functions or type errors are still found by the API server.
+
+use anyhow::{Result, bail};
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use serde_json::Value;
+
+/// Parses every CEL expression in every version's schema of a CRD.
+pub fn check_crd(crd: &CustomResourceDefinition) -> Result<()> {
+    let name = crd.metadata.name.as_deref().unwrap_or("<unnamed CRD>");
+    let mut errors = Vec::new();
+    for (i, version) in crd.spec.versions.iter().enumerate() {
+        let Some(schema) = version
+            .schema
+            .as_ref()
+            .and_then(|s| s.open_api_v3_schema.as_ref())
+        else {
+            continue;
+        };
+        let schema = serde_json::to_value(schema)?;
+        errors.extend(check_schema(
+            &schema,
+            &format!("spec.versions[{i}].schema.openAPIV3Schema"),
+        ));
+    }
+    if !errors.is_empty() {
+        bail!(
+            "CRD {name} has CEL validation rules that do not parse:\n  {}",
+            errors.join("\n  ")
+        );
+    }
+    Ok(())
+}
+
+/// The parse errors of all CEL expressions under `schema`, each with its path and source.
+pub fn check_schema(schema: &Value, path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    walk(schema, path, &mut out);
+    out
+}
+
+/// Parses one CEL expression; the error is the parser's message (with line:column).
+///
+/// The parser panics on some malformed inputs (an unclosed call such as `f('a'`); that is
+/// reported as a syntax error too, without the panic message on stderr.
+pub fn parse(expression: &str) -> std::result::Result<(), String> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(|| cel_parser::Parser::new().parse(expression));
+    std::panic::set_hook(hook);
+    match result {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string().trim().to_owned()),
+        Err(_) => Err("syntax error (the expression is incomplete or malformed)".to_owned()),
+    }
+}
+
+fn walk(node: &Value, path: &str, out: &mut Vec<String>) {
+    let Some(obj) = node.as_object() else { return };
+    if let Some(Value::Array(rules)) = obj.get("x-kubernetes-validations") {
+        for (i, rule) in rules.iter().enumerate() {
+            for key in ["rule", "messageExpression"] {
+                if let Some(src) = rule.get(key).and_then(Value::as_str)
+                    && let Err(e) = parse(src)
+                {
+                    out.push(format!(
+                        "{path}.x-kubernetes-validations[{i}].{key} {src:?}: {e}"
+                    ));
+                }
+            }
+        }
+    }
+    for (key, child) in obj {
+        match (key.as_str(), child) {
+            ("properties" | "patternProperties" | "definitions", Value::Object(props)) => {
+                for (name, sub) in props {
+                    walk(sub, &format!("{path}.{key}[{name}]"), out);
+                }
+            }
+            ("items" | "additionalProperties" | "not", sub) => {
+                walk(sub, &format!("{path}.{key}"), out)
+            }
+            ("allOf" | "anyOf" | "oneOf", Value::Array(subs)) => {
+                for (i, sub) in subs.iter().enumerate() {
+                    walk(sub, &format!("{path}.{key}[{i}]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn kubernetes_rules_parse() {
+        for rule in [
+            "self.size() % 2 == 0",
+            "has(oldSelf.forbiddenInt) || !has(self.forbiddenInt)",
+            "self == oldSelf",
+            "oldSelf.hasValue() || self == 0",
+            "self.all(x, x.startsWith('a'))",
+            "self.minReplicas <= self.maxReplicas",
+            "'Length has to be even but is ' + len(self.s) + ' instead'",
+            "self.exists_one(p, p.name == 'main') && size(self) < 10",
+            "self.matches('^[a-z]+$') ? true : false",
+            "[1, 2, 3].map(x, x * 2)[0] == 2 && {'a': 1}['a'] == 1",
+        ] {
+            assert_eq!(parse(rule), Ok(()), "{rule}");
+        }
+    }
+
+    #[test]
+    fn syntax_errors_are_reported_with_path_and_rule() {
+        let schema = json!({
+            "type": "object",
+            "properties": {"spec": {"type": "object", "properties": {
+                "size": {"type": "integer", "x-kubernetes-validations": [
+                    {"rule": "self > 1"},
+                    {"rule": "self >", "messageExpression": "'bad ' +"},
+                ]},
+                "list": {"type": "array", "items": {"type": "string", "x-kubernetes-validations": [
+                    {"rule": "self.startsWith('a'"},
+                ]}},
+            }}},
+        });
+        let errors = check_schema(&schema, "openAPIV3Schema");
+        assert_eq!(errors.len(), 3, "{errors:#?}");
+        assert!(
+            errors[0].starts_with(
+                "openAPIV3Schema.properties[spec].properties[list].items.x-kubernetes-validations[0].rule \"self.startsWith('a'\": "
+            ),
+            "{errors:#?}"
+        );
+        assert!(
+            errors[1].starts_with(
+                "openAPIV3Schema.properties[spec].properties[size].x-kubernetes-validations[1].rule \"self >\": "
+            ),
+            "{errors:#?}"
+        );
+        assert!(errors[2].contains("[1].messageExpression \"'bad ' +\": "));
+    }
+
+    #[test]
+    fn the_crd_is_named_in_the_error() {
+        let crd: CustomResourceDefinition = serde_json::from_value(json!({
+            "apiVersion": "apiextensions.k8s.io/v1",
+            "kind": "CustomResourceDefinition",
+            "metadata": {"name": "guestbooks.webapp.example.com"},
+            "spec": {
+                "group": "webapp.example.com",
+                "names": {"kind": "Guestbook", "plural": "guestbooks"},
+                "scope": "Namespaced",
+                "versions": [{"name": "v1", "served": true, "storage": true, "schema": {"openAPIV3Schema": {
+                    "type": "object",
+                    "x-kubernetes-validations": [{"rule": "self.spec.size >>= 1"}],
+                }}}],
+            },
+        }))
+        .unwrap();
+        let error = check_crd(&crd).unwrap_err().to_string();
+        assert!(
+            error.starts_with("CRD guestbooks.webapp.example.com has CEL validation rules that do not parse:\n  spec.versions[0].schema.openAPIV3Schema.x-kubernetes-validations[0].rule \"self.spec.size >>= 1\""),
+            "{error}"
+        );
+    }
+}

@@ -1,0 +1,12 @@
+use cargo_operator_runtime::CustomResource;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+#[derive(CustomResource, Serialize, Deserialize, Clone, Debug, JsonSchema)]
+#[resource(group = "webapp.example.com", version = "v1", kind = "Guestbook")]
+pub struct GuestbookSpec {
+    #[field(items())]
+    pub hosts: Vec<String>,
+}
+
+fn main() {}
