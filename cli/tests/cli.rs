@@ -13,7 +13,16 @@ fn init(parent: &Path, name: &str) -> PathBuf {
 
 fn create_api(project: &Path, group: &str, version: &str, kind: &str) -> std::process::Command {
     let mut command = cargo_operator(project);
-    command.args(["create", "api", "--group", group, "--version", version, "--kind", kind]);
+    command.args([
+        "create",
+        "api",
+        "--group",
+        group,
+        "--version",
+        version,
+        "--kind",
+        kind,
+    ]);
     command
 }
 
@@ -21,9 +30,15 @@ fn create_api(project: &Path, group: &str, version: &str, kind: &str) -> std::pr
 fn both_cargo_subcommand_and_direct_invocation_work() {
     let dir = tempfile::tempdir().unwrap();
     let help = run_ok(cargo_operator(dir.path()).args(["operator", "--help"]));
-    assert!(help.contains("create") && help.contains("manifests") && help.contains("envtest"), "{help}");
+    assert!(
+        help.contains("create") && help.contains("manifests") && help.contains("envtest"),
+        "{help}"
+    );
     let help = run_ok(cargo_operator(dir.path()).args(["create", "api", "--help"]));
-    assert!(help.contains("Examples:") && help.contains("--namespaced"), "{help}");
+    assert!(
+        help.contains("Examples:") && help.contains("--namespaced"),
+        "{help}"
+    );
 }
 
 #[test]
@@ -32,37 +47,71 @@ fn init_then_create_api_is_recorded_in_the_project_file() {
     let project = init(dir.path(), "demo-operator");
     run_ok(&mut create_api(&project, "webapp", "v1", "Guestbook"));
     let model = std::fs::read_to_string(project.join("operator.toml")).unwrap();
-    assert!(model.contains("project-name = \"demo-operator\""), "{model}");
-    assert!(model.contains("kind = \"Guestbook\"") && model.contains("plural = \"guestbooks\""), "{model}");
+    assert!(
+        model.contains("project-name = \"demo-operator\""),
+        "{model}"
+    );
+    assert!(
+        model.contains("kind = \"Guestbook\"") && model.contains("plural = \"guestbooks\""),
+        "{model}"
+    );
     let main = std::fs::read_to_string(project.join("src/main.rs")).unwrap();
-    assert!(main.contains("manager.add_controller(demo_operator::controller::guestbook::controller());"), "{main}");
+    assert!(
+        main.contains(
+            "manager.add_controller(demo_operator::controller::guestbook::controller());"
+        ),
+        "{main}"
+    );
     // Without --runtime-path the project depends on the published runtime.
     let manifest = std::fs::read_to_string(project.join("Cargo.toml")).unwrap();
-    assert!(manifest.contains(&format!("cargo-operator-runtime = {{ version = \"{}\" }}", env!("CARGO_PKG_VERSION"))), "{manifest}");
+    assert!(
+        manifest.contains(&format!(
+            "cargo-operator-runtime = {{ version = \"{}\" }}",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{manifest}"
+    );
 }
 
 #[test]
 fn dry_run_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let output = run_ok(cargo_operator(dir.path()).args(["init", "--domain", "example.com", "--dry-run", "demo"]).stderr(std::process::Stdio::piped()));
+    let output = run_ok(
+        cargo_operator(dir.path())
+            .args(["init", "--domain", "example.com", "--dry-run", "demo"])
+            .stderr(std::process::Stdio::piped()),
+    );
     assert!(output.is_empty());
-    assert!(!dir.path().join("demo").exists(), "--dry-run created the project");
+    assert!(
+        !dir.path().join("demo").exists(),
+        "--dry-run created the project"
+    );
     let project = init(dir.path(), "demo");
     let before = snapshot_tree(&project);
     let mut command = create_api(&project, "webapp", "v1", "Guestbook");
     let stderr = String::from_utf8(command.arg("--dry-run").output().unwrap().stderr).unwrap();
-    assert!(stderr.contains("would create") && stderr.contains("src/controller/guestbook.rs"), "{stderr}");
-    assert!(before == snapshot_tree(&project), "--dry-run changed the project");
+    assert!(
+        stderr.contains("would create") && stderr.contains("src/controller/guestbook.rs"),
+        "{stderr}"
+    );
+    assert!(
+        before == snapshot_tree(&project),
+        "--dry-run changed the project"
+    );
 }
 
 #[test]
 fn invalid_names_fail_before_anything_is_written() {
     let dir = tempfile::tempdir().unwrap();
-    let stderr = run_err(cargo_operator(dir.path()).args(["init", "--domain", "Example..com", "demo"]));
+    let stderr =
+        run_err(cargo_operator(dir.path()).args(["init", "--domain", "Example..com", "demo"]));
     assert!(stderr.contains("invalid --domain"), "{stderr}");
     assert!(!dir.path().join("demo").exists());
     let stderr = run_err(cargo_operator(dir.path()).args(["init", "Demo_Operator"]));
-    assert!(stderr.contains("invalid project name") && stderr.contains("demo-operator"), "{stderr}");
+    assert!(
+        stderr.contains("invalid project name") && stderr.contains("demo-operator"),
+        "{stderr}"
+    );
 
     let project = init(dir.path(), "demo");
     let before = snapshot_tree(&project);
@@ -72,7 +121,10 @@ fn invalid_names_fail_before_anything_is_written() {
         ("Web_App", "v1", "Guestbook", "invalid --group"),
     ] {
         let stderr = run_err(&mut create_api(&project, group, version, kind));
-        assert!(stderr.contains(expected), "{group} {version} {kind}: {stderr}");
+        assert!(
+            stderr.contains(expected),
+            "{group} {version} {kind}: {stderr}"
+        );
     }
     assert!(before == snapshot_tree(&project));
 }
@@ -81,8 +133,17 @@ fn invalid_names_fail_before_anything_is_written() {
 fn init_refuses_an_existing_project() {
     let dir = tempfile::tempdir().unwrap();
     let project = init(dir.path(), "demo");
-    let stderr = run_err(cargo_operator(dir.path()).args(["init", "--domain", "example.com", "--force", "demo"]));
-    assert!(stderr.contains("already holds a cargo-operator project"), "{stderr}");
+    let stderr = run_err(cargo_operator(dir.path()).args([
+        "init",
+        "--domain",
+        "example.com",
+        "--force",
+        "demo",
+    ]));
+    assert!(
+        stderr.contains("already holds a cargo-operator project"),
+        "{stderr}"
+    );
     assert!(project.join("operator.toml").exists());
 }
 
@@ -94,8 +155,14 @@ fn a_user_edit_is_never_overwritten_without_force() {
     std::fs::write(project.join("src/controller/guestbook.rs"), "// mine\n").unwrap();
     let before = snapshot_tree(&project);
     let stderr = run_err(&mut create_api(&project, "webapp", "v1", "Guestbook"));
-    assert!(stderr.contains("src/controller/guestbook.rs") && stderr.contains("--force"), "{stderr}");
-    assert!(before == snapshot_tree(&project), "a refused command changed files");
+    assert!(
+        stderr.contains("src/controller/guestbook.rs") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    assert!(
+        before == snapshot_tree(&project),
+        "a refused command changed files"
+    );
     run_ok(create_api(&project, "webapp", "v1", "Guestbook").arg("--force"));
     let controller = std::fs::read_to_string(project.join("src/controller/guestbook.rs")).unwrap();
     assert!(controller.contains("pub async fn reconcile"));
@@ -106,12 +173,20 @@ fn a_missing_marker_is_an_error_naming_it_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let project = init(dir.path(), "demo");
     let main = project.join("src/main.rs");
-    let edited = std::fs::read_to_string(&main).unwrap().replace("// +cargo-operator:scaffold:controllers\n", "");
+    let edited = std::fs::read_to_string(&main)
+        .unwrap()
+        .replace("// +cargo-operator:scaffold:controllers\n", "");
     std::fs::write(&main, edited).unwrap();
     let before = snapshot_tree(&project);
     let stderr = run_err(&mut create_api(&project, "webapp", "v1", "Guestbook"));
-    assert!(stderr.contains("src/main.rs") && stderr.contains("+cargo-operator:scaffold:controllers"), "{stderr}");
-    assert!(before == snapshot_tree(&project), "files were written despite the error");
+    assert!(
+        stderr.contains("src/main.rs") && stderr.contains("+cargo-operator:scaffold:controllers"),
+        "{stderr}"
+    );
+    assert!(
+        before == snapshot_tree(&project),
+        "files were written despite the error"
+    );
 }
 
 #[test]
@@ -121,20 +196,33 @@ fn a_second_version_is_served_not_stored_and_needs_no_second_controller() {
     run_ok(&mut create_api(&project, "webapp", "v1", "Guestbook"));
     let stderr = run_err(&mut create_api(&project, "webapp", "v2", "Guestbook"));
     assert!(stderr.contains("--controller=false"), "{stderr}");
-    let stderr = run_err(create_api(&project, "webapp", "v2", "Guestbook").args(["--controller=false", "--namespaced=false"]));
+    let stderr = run_err(
+        create_api(&project, "webapp", "v2", "Guestbook")
+            .args(["--controller=false", "--namespaced=false"]),
+    );
     assert!(stderr.contains("same scope"), "{stderr}");
     run_ok(create_api(&project, "webapp", "v2", "Guestbook").arg("--controller=false"));
     let v2 = std::fs::read_to_string(project.join("api/src/webapp/v2/guestbook.rs")).unwrap();
     assert!(v2.contains("storage = false"), "{v2}");
     let group = std::fs::read_to_string(project.join("api/src/webapp/mod.rs")).unwrap();
     assert!(group.contains("pub mod v1;\npub mod v2;"), "{group}");
-    let crd_kustomization = std::fs::read_to_string(project.join("config/crd/kustomization.yaml")).unwrap();
-    assert_eq!(crd_kustomization.matches("webapp.example.com_guestbooks.yaml").count(), 1, "{crd_kustomization}");
+    let crd_kustomization =
+        std::fs::read_to_string(project.join("config/crd/kustomization.yaml")).unwrap();
+    assert_eq!(
+        crd_kustomization
+            .matches("webapp.example.com_guestbooks.yaml")
+            .count(),
+        1,
+        "{crd_kustomization}"
+    );
 }
 
 #[test]
 fn commands_outside_a_project_say_how_to_start() {
     let dir = tempfile::tempdir().unwrap();
     let stderr = run_err(cargo_operator(dir.path()).arg("manifests"));
-    assert!(stderr.contains("operator.toml") && stderr.contains("cargo operator init"), "{stderr}");
+    assert!(
+        stderr.contains("operator.toml") && stderr.contains("cargo operator init"),
+        "{stderr}"
+    );
 }

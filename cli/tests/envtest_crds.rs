@@ -25,6 +25,7 @@ use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomRe
 use serde_json::{Value, json};
 use std::path::Path;
 use std::time::Instant;
+use support::envtest::yaml_documents;
 use support::repo_root;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -398,7 +399,8 @@ impl Offline {
     }
 }
 
-/// OpenAPI v3.0 `nullable: true` in Draft 4 terms: `null` joins the node's type (and enum).
+/// OpenAPI v3.0 `nullable: true` in Draft 4 terms: `null` joins the node's type. An `enum` is
+/// left alone: like the API server, `null` must then also be a member.
 fn admit_null_where_nullable(mut schema: Value) -> Value {
     fn walk(node: &mut Value) {
         let Some(map) = node.as_object_mut() else {
@@ -407,9 +409,6 @@ fn admit_null_where_nullable(mut schema: Value) -> Value {
         if map.get("nullable") == Some(&Value::Bool(true)) {
             if let Some(Value::String(ty)) = map.get("type").cloned() {
                 map.insert("type".into(), json!([ty, "null"]));
-            }
-            if let Some(Value::Array(values)) = map.get_mut("enum") {
-                values.push(Value::Null);
             }
         }
         for key in ["items", "additionalProperties", "not"] {
@@ -918,12 +917,12 @@ fn mutations(schema: &Value, value: &Value, pointer: &str, emit: &mut Emit) {
                 let Some(value) = map.get(key) else { continue };
                 let child_pointer = format!("{pointer}/{key}");
                 if child["nullable"] == true && !required.contains(&key.as_str()) {
-                    emit(
-                        &child_pointer,
-                        "null, nullable".into(),
-                        Some(Value::Null),
-                        true,
-                    );
+                    // The server wants `null` in an enum too, nullable or not.
+                    let admitted = child["enum"]
+                        .as_array()
+                        .is_none_or(|members| members.contains(&Value::Null));
+                    let what = "null, nullable".to_string();
+                    emit(&child_pointer, what, Some(Value::Null), admitted);
                 }
                 mutations(child, value, &child_pointer, emit);
             }
@@ -934,13 +933,6 @@ fn mutations(schema: &Value, value: &Value, pointer: &str, emit: &mut Emit) {
             mutations(additional, value, &format!("{pointer}/{key}"), emit);
         }
     }
-}
-
-fn yaml_documents(text: &str) -> Vec<Value> {
-    serde_yaml::Deserializer::from_str(text)
-        .map(|document| serde::Deserialize::deserialize(document).unwrap())
-        .filter(|value: &Value| !value.is_null())
-        .collect()
 }
 
 fn yaml_files(dir: &Path) -> Vec<String> {

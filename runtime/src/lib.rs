@@ -21,6 +21,8 @@ pub use k8s_openapi;
 pub use kube_core::{CustomResourceExt, Resource, ResourceExt};
 
 #[cfg(feature = "manager")]
+pub mod authz;
+#[cfg(feature = "manager")]
 pub mod conditions;
 #[cfg(feature = "manager")]
 mod context;
@@ -43,7 +45,7 @@ pub mod metrics;
 #[cfg(feature = "manager")]
 pub mod options;
 #[cfg(feature = "manager")]
-mod secure;
+pub mod secure;
 #[cfg(feature = "manager")]
 pub mod server;
 #[cfg(feature = "testing")]

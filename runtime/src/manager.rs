@@ -371,10 +371,13 @@ impl ControllerRunner {
         }
         self.readiness.set(true);
 
+        // A manager without controllers (only metrics, probes, or a leader-only job) keeps
+        // running until told to stop; it must not read "no tasks" as "controllers exited".
+        let has_controllers = !tasks.is_empty();
         let reason = tokio::select! {
             reason = interrupt => reason,
             _ = shutdown.wait() => StopReason::Shutdown,
-            _ = join_all(&mut tasks) => StopReason::ControllersExited,
+            _ = join_all(&mut tasks), if has_controllers => StopReason::ControllersExited,
         };
         stop_trigger.trigger();
         if let StopReason::LostLeadership(_) = reason {

@@ -431,7 +431,9 @@ fn check_rules(rules: &Value, path: &str, out: &mut Vec<String>) {
         if let Some(fp) = rule.get("fieldPath")
             && !fp.as_str().is_some_and(|f| f.starts_with('.'))
         {
-            out.push(format!("{p}.fieldPath: must be a JSON path starting with `.`"));
+            out.push(format!(
+                "{p}.fieldPath: must be a JSON path starting with `.`"
+            ));
         }
     }
 }
@@ -506,7 +508,9 @@ mod tests {
         let v = check(json!({"type": "object", "properties": {"x": {"description": "no type"}}}));
         assert_eq!(
             v,
-            ["openAPIV3Schema.properties[spec].properties[x].type: must not be empty (set a type, or x-kubernetes-int-or-string / x-kubernetes-preserve-unknown-fields)"]
+            [
+                "openAPIV3Schema.properties[spec].properties[x].type: must not be empty (set a type, or x-kubernetes-int-or-string / x-kubernetes-preserve-unknown-fields)"
+            ]
         );
         assert_violation(
             json!({"type": "object", "properties": {"x": true}}),
@@ -547,7 +551,9 @@ mod tests {
         }});
         let v = violations(&schema, P);
         assert!(
-            v[0].starts_with("openAPIV3Schema.properties[metadata].properties[labels]: only metadata.name"),
+            v[0].starts_with(
+                "openAPIV3Schema.properties[metadata].properties[labels]: only metadata.name"
+            ),
             "{v:?}"
         );
         let schema = json!({"type": "object", "properties": {
@@ -654,7 +660,8 @@ mod tests {
     /// Every CRD snapshot of the derive's golden tests is a structural schema.
     #[test]
     fn every_derive_snapshot_is_structural() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../derive/tests/snapshots");
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../derive/tests/snapshots");
         let mut checked = 0;
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
@@ -671,6 +678,10 @@ mod tests {
             }
             checked += 1;
         }
-        assert!(checked >= 4, "found only {checked} snapshots in {}", dir.display());
+        assert!(
+            checked >= 4,
+            "found only {checked} snapshots in {}",
+            dir.display()
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! Shared helpers of the CLI's integration tests.
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod envtest;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
