@@ -70,7 +70,7 @@ pub fn validate_version(version: &str) -> Result<()> {
 pub fn validate_kind(kind: &str) -> Result<()> {
     let camel = kind.to_upper_camel_case();
     if kind.is_empty() || !kind.starts_with(|c: char| c.is_ascii_uppercase()) || camel != kind {
-        bail!("invalid --kind `{kind}`: use UpperCamelCase such as `Guestbook` or `{camel}`");
+        bail!("invalid --kind `{kind}`: use UpperCamelCase, e.g. `{camel}`");
     }
     if kind.len() > 63 || !kind.bytes().all(|b| b.is_ascii_alphanumeric()) {
         bail!("invalid --kind `{kind}`: only ASCII letters and digits are allowed");

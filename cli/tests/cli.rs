@@ -226,3 +226,20 @@ fn commands_outside_a_project_say_how_to_start() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_reconciler_can_be_added_later_for_an_existing_api_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = init(dir.path(), "demo");
+    let stderr = run_err(create_api(&project, "webapp", "v1", "Guestbook").arg("--resource=false"));
+    assert!(stderr.contains("no webapp/v1 Guestbook"), "{stderr}");
+    run_ok(create_api(&project, "webapp", "v1", "Guestbook").arg("--controller=false"));
+    assert!(!project.join("src/controller/guestbook.rs").exists());
+    run_ok(create_api(&project, "webapp", "v1", "Guestbook").arg("--resource=false"));
+    assert!(project.join("src/controller/guestbook.rs").exists());
+    let model = std::fs::read_to_string(project.join("operator.toml")).unwrap();
+    assert_eq!(model.matches("[[resource]]").count(), 1, "{model}");
+    assert!(model.contains("api = true\ncontroller = true"), "{model}");
+    let stderr = run_err(create_api(&project, "webapp", "v1", "Guestbook").arg("--resource=false"));
+    assert!(stderr.contains("already exists"), "{stderr}");
+}

@@ -406,10 +406,10 @@ fn admit_null_where_nullable(mut schema: Value) -> Value {
         let Some(map) = node.as_object_mut() else {
             return;
         };
-        if map.get("nullable") == Some(&Value::Bool(true)) {
-            if let Some(Value::String(ty)) = map.get("type").cloned() {
-                map.insert("type".into(), json!([ty, "null"]));
-            }
+        if map.get("nullable") == Some(&Value::Bool(true))
+            && let Some(Value::String(ty)) = map.get("type").cloned()
+        {
+            map.insert("type".into(), json!([ty, "null"]));
         }
         for key in ["items", "additionalProperties", "not"] {
             if let Some(child) = map.get_mut(key) {

@@ -3,7 +3,8 @@
 //! rendered, its Namespace, ServiceAccount, (Cluster)Roles and bindings applied, the process
 //! authenticated as that ServiceAccount (kubeconfig `as:` impersonation). It must reconcile its
 //! config/samples objects (Ready=True with observedGeneration, a `Reconciled` event), count the
-//! reconciles in `/metrics`, answer `/readyz`, log no 403, and exit 0 on SIGTERM.
+//! reconciles in `/metrics`, answer `/readyz`, log no 403 (stdout or stderr), and exit 0 on
+//! SIGTERM.
 //!
 //! Needs the envtest binaries (`cargo operator envtest use`): without them it skips with one
 //! line, except with `CI=true`, where it fails.
@@ -80,7 +81,7 @@ async fn golden_operator_reconciles_its_samples_with_only_its_generated_rbac() {
 
     // A kubeconfig that authenticates as the admin and acts as the ServiceAccount.
     let kubeconfig = env.dir().join("operator.kubeconfig");
-    write_impersonating_kubeconfig(&env.kubeconfig().to_path_buf(), &kubeconfig, &user);
+    write_impersonating_kubeconfig(env.kubeconfig(), &kubeconfig, &user);
     let operator_client = client_from(&kubeconfig).await;
     let review = Api::<SelfSubjectReview>::all(operator_client.clone())
         .create(&Default::default(), &SelfSubjectReview::default())
@@ -236,8 +237,9 @@ async fn golden_operator_reconciles_its_samples_with_only_its_generated_rbac() {
         "operator stopped in {:.1?} after SIGTERM",
         stopping.elapsed()
     );
-    let stderr = operator.stderr().to_lowercase();
-    if stderr.contains("403") || stderr.contains("forbidden") {
+    // The runtime logs through tracing to stdout, so both streams are searched.
+    let log = operator.log().to_lowercase();
+    if log.contains("403") || log.contains("forbidden") {
         fail(&operator, "the operator logged a 403/forbidden".into());
     }
     eprintln!("total {:.1?}", started.elapsed());

@@ -128,8 +128,6 @@ const NULLABLE_OPTION: &str = "an `Option<T>` field is `nullable: true` (kube-rs
 const ROOT_DESCRIPTION: &str = "controller-gen takes the root description from the Go root \
     type's doc comment; the Rust derive has no root type to document, so it uses the spec \
     struct's doc comment (or `<Kind> is the Schema for the <plural> API`)";
-const SPEC_REQUIRED: &str = "`spec` is always required: the generated Rust type has a \
-    non-optional `spec`, so an object without one could not be deserialized";
 
 fn nullable(at: &'static str) -> Deliberate {
     Deliberate {

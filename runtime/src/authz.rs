@@ -53,11 +53,14 @@ impl Decision {
     }
 }
 
+/// (token, verb, path) → the decision and when it was made.
+type Cache = HashMap<(String, String, String), (Decision, Instant)>;
+
 /// The authorizer shared by all scrapes; cheap to clone.
 #[derive(Clone)]
 pub struct Authorizer {
     client: Client,
-    cache: Arc<Mutex<HashMap<(String, String, String), (Decision, Instant)>>>,
+    cache: Arc<Mutex<Cache>>,
 }
 
 impl std::fmt::Debug for Authorizer {
@@ -94,9 +97,7 @@ impl Authorizer {
         Ok(decision)
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<(String, String, String), (Decision, Instant)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Cache> {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -164,7 +165,10 @@ pub async fn require_authorization(
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim)
         .filter(|t| !t.is_empty());
     let Some(token) = token else {
@@ -174,7 +178,9 @@ pub async fn require_authorization(
     let path = request.uri().path().to_string();
     match authorizer.decide(token, &verb, &path).await {
         Ok(Decision::Allowed) => next.run(request).await,
-        Ok(Decision::Unauthenticated) => (StatusCode::UNAUTHORIZED, "Unauthorized\n").into_response(),
+        Ok(Decision::Unauthenticated) => {
+            (StatusCode::UNAUTHORIZED, "Unauthorized\n").into_response()
+        }
         Ok(Decision::Forbidden) => (
             StatusCode::FORBIDDEN,
             format!("Forbidden (user may not {verb} {path})\n"),

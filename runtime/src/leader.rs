@@ -288,7 +288,9 @@ impl LeaderElector {
                     if !self.leadership.is_valid() {
                         // The read failed: fall back to the latest the renewal can have been.
                         self.leadership.extend_to(
-                            started.checked_sub(self.config.retry_period).unwrap_or(started)
+                            started
+                                .checked_sub(self.config.retry_period)
+                                .unwrap_or(started)
                                 + self.config.renew_deadline,
                         );
                     }

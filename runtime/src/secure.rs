@@ -44,10 +44,17 @@ pub(crate) async fn spawn_secure_metrics(
     info!(address = %addr, certificate = %options.metrics_cert_dir.as_ref()
           .map_or("self-signed".to_string(), |d| d.display().to_string()),
           "serving metrics over HTTPS with authentication and authorization");
-    let router = server::metrics_router(metrics.clone()).layer(
-        axum::middleware::from_fn_with_state(Authorizer::new(client.clone()), require_authorization),
-    );
-    servers.spawn(serve_tls(listener, TlsAcceptor::from(Arc::new(tls)), router, shutdown));
+    let router =
+        server::metrics_router(metrics.clone()).layer(axum::middleware::from_fn_with_state(
+            Authorizer::new(client.clone()),
+            require_authorization,
+        ));
+    servers.spawn(serve_tls(
+        listener,
+        TlsAcceptor::from(Arc::new(tls)),
+        router,
+        shutdown,
+    ));
     Ok(())
 }
 
@@ -67,7 +74,9 @@ pub fn tls_config(cert_dir: Option<&Path>) -> Result<rustls::ServerConfig, Error
                 .map_err(|e| invalid(format!("cannot read {}: {e}", key.display())))?;
             (chain, key)
         }
-        None => self_signed().map_err(|e| invalid(format!("cannot generate a certificate: {e}")))?,
+        None => {
+            self_signed().map_err(|e| invalid(format!("cannot generate a certificate: {e}")))?
+        }
     };
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     rustls::ServerConfig::builder_with_provider(provider)

@@ -36,7 +36,11 @@ fn leader_demo_process() {
         .collect::<Vec<_>>();
     let code = demo::run(args);
     // ExitCode has no accessor; the manager's codes are 0 and 1.
-    std::process::exit(if code == std::process::ExitCode::SUCCESS { 0 } else { 1 });
+    std::process::exit(if code == std::process::ExitCode::SUCCESS {
+        0
+    } else {
+        1
+    });
 }
 
 /// A demo operator process; killed on drop so a failing test leaves no orphan.
@@ -71,7 +75,12 @@ impl Demo {
         let log = dir.join(format!("demo-{n}.log"));
         let out = std::fs::File::create(&log).unwrap();
         let child = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "leader_demo_process", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "leader_demo_process",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(ARGS_VAR, args)
             .env("KUBECONFIG", kubeconfig)
             .env("RECONCILE_LOG", runs)
@@ -183,7 +192,10 @@ async fn create_config_map(api: &Api<ConfigMap>, name: &str) {
 async fn wait_until(what: &str, timeout: Duration, mut check: impl FnMut() -> bool) {
     let started = Instant::now();
     while !check() {
-        assert!(started.elapsed() < timeout, "timed out after {timeout:?} waiting for {what}");
+        assert!(
+            started.elapsed() < timeout,
+            "timed out after {timeout:?} waiting for {what}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -191,12 +203,17 @@ async fn wait_until(what: &str, timeout: Duration, mut check: impl FnMut() -> bo
 /// Waits until every object in `names` was reconciled by `pid` and nothing has been recorded
 /// for `quiet`: then no reconcile is in flight.
 async fn wait_reconciled_and_idle(runs_file: &Path, pid: u32, names: &[String], quiet: Duration) {
-    wait_until("the objects to be reconciled", Duration::from_secs(30), || {
-        let all = runs(runs_file);
-        names
-            .iter()
-            .all(|n| all.iter().any(|r| r.pid == pid && r.object == format!("default/{n}")))
-    })
+    wait_until(
+        "the objects to be reconciled",
+        Duration::from_secs(30),
+        || {
+            let all = runs(runs_file);
+            names.iter().all(|n| {
+                all.iter()
+                    .any(|r| r.pid == pid && r.object == format!("default/{n}"))
+            })
+        },
+    )
     .await;
     let mut count = runs(runs_file).len();
     let mut since = Instant::now();
@@ -252,10 +269,17 @@ async fn two_processes_never_lead_at_once_through_sigterm_sigstop_and_sigcont() 
         "only the leader reconciles: {:?}",
         runs(&runs_file)
     );
-    let (leader_idx, standby_idx) = if demos[0].pid == leader_pid { (0, 1) } else { (1, 0) };
+    let (leader_idx, standby_idx) = if demos[0].pid == leader_pid {
+        (0, 1)
+    } else {
+        (1, 0)
+    };
     let standby_pid = demos[standby_idx].pid;
     let old_holder = holder(&leases).await.expect("the leader holds the lease");
-    assert!(old_holder.starts_with(&format!("demo-{}_", leader_idx + 1)), "{old_holder}");
+    assert!(
+        old_holder.starts_with(&format!("demo-{}_", leader_idx + 1)),
+        "{old_holder}"
+    );
 
     // 2. SIGTERM to the leader: it releases the lease and the standby takes over at once.
     let term_sent = now_ms();
@@ -302,9 +326,11 @@ async fn two_processes_never_lead_at_once_through_sigterm_sigstop_and_sigcont() 
     demos[frozen].signal(libc::SIGSTOP);
     // Work arrives while the leader is frozen; its watch will deliver it on SIGCONT.
     create_config_map(&config_maps, "while-stopped").await;
-    wait_until("the third process to take over", Duration::from_secs(30), || {
-        runs(&runs_file).iter().any(|r| r.pid == third_pid)
-    })
+    wait_until(
+        "the third process to take over",
+        Duration::from_secs(30),
+        || runs(&runs_file).iter().any(|r| r.pid == third_pid),
+    )
     .await;
     let first_by_third = runs(&runs_file)
         .iter()
@@ -324,7 +350,10 @@ async fn two_processes_never_lead_at_once_through_sigterm_sigstop_and_sigcont() 
     demos[frozen].signal(libc::SIGCONT);
     let status = demos[frozen].wait(Duration::from_secs(20));
     assert_eq!(status.code(), Some(1), "lost leadership exits non-zero");
-    eprintln!("envtest: SIGCONT → stepped down in {} ms", now_ms() - cont_sent);
+    eprintln!(
+        "envtest: SIGCONT → stepped down in {} ms",
+        now_ms() - cont_sent
+    );
     create_config_map(&config_maps, "after-sigcont").await;
     let later: Vec<String> = vec!["while-stopped".into(), "after-sigcont".into()];
     wait_reconciled_and_idle(&runs_file, third_pid, &later, Duration::from_millis(500)).await;
@@ -338,10 +367,14 @@ async fn two_processes_never_lead_at_once_through_sigterm_sigstop_and_sigcont() 
         "the frozen leader reconciled after it was stopped: {all:?}"
     );
     assert!(
-        !all.iter().any(|r| r.pid == standby_pid && r.object == "default/while-stopped"),
+        !all.iter()
+            .any(|r| r.pid == standby_pid && r.object == "default/while-stopped"),
         "the queued work was not done by the frozen leader"
     );
-    assert!(all.iter().any(|r| r.pid == third_pid && r.object == "default/while-stopped"));
+    assert!(
+        all.iter()
+            .any(|r| r.pid == third_pid && r.object == "default/while-stopped")
+    );
     assert_never_two_leaders(&all);
     let old_log = demos[frozen].log_text();
     assert!(old_log.contains("leader election lost"), "{old_log}");

@@ -86,7 +86,12 @@ fn manager(
 
 /// Runs `manager` until the returned sender fires (or it stops by itself); the task's result
 /// is the exit code and the instant `run` returned.
-fn spawn(manager: Manager) -> (oneshot::Sender<()>, tokio::task::JoinHandle<(ExitCode, SystemTime)>) {
+fn spawn(
+    manager: Manager,
+) -> (
+    oneshot::Sender<()>,
+    tokio::task::JoinHandle<(ExitCode, SystemTime)>,
+) {
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let code = manager
@@ -111,7 +116,10 @@ fn runs_of(runs: &Runs, tag: &str) -> Vec<Run> {
 async fn wait_for(what: &str, timeout: Duration, mut check: impl FnMut() -> bool) {
     let started = Instant::now();
     while !check() {
-        assert!(started.elapsed() < timeout, "timed out after {timeout:?} waiting for {what}");
+        assert!(
+            started.elapsed() < timeout,
+            "timed out after {timeout:?} waiting for {what}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -179,7 +187,11 @@ async fn two_electors_contending_exactly_one_acquires() {
         r = a.acquire() => { r.unwrap(); true }
         r = b.acquire() => { r.unwrap(); false }
     };
-    let (winner, loser) = if a_won { (&mut a, &mut b) } else { (&mut b, &mut a) };
+    let (winner, loser) = if a_won {
+        (&mut a, &mut b)
+    } else {
+        (&mut b, &mut a)
+    };
     let winner_hold = winner.hold();
     let contest = tokio::time::timeout(LEASE_DURATION * 2, loser.acquire());
     tokio::select! {

@@ -197,7 +197,10 @@ async fn grant_metrics_reader(client: &kube::Client, account: &str) {
             ..Default::default()
         }]),
     };
-    bindings.create(&PostParams::default(), &binding).await.unwrap();
+    bindings
+        .create(&PostParams::default(), &binding)
+        .await
+        .unwrap();
 }
 
 fn start_manager(

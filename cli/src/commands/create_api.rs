@@ -56,27 +56,46 @@ pub fn run(args: CreateApiArgs) -> Result<()> {
         .plural
         .clone()
         .unwrap_or_else(|| names::plural(&args.kind));
-    if let Some(existing) = project.find_resource(&args.group, &args.version, &args.kind) {
-        bail!(
+    let existing = project
+        .find_resource(&args.group, &args.version, &args.kind)
+        .cloned();
+    let resource = match existing {
+        // A reconciler for an API type scaffolded earlier with --controller=false.
+        Some(existing) if !args.resource && !existing.controller => {
+            project.resources.retain(|r| r != &existing);
+            Resource {
+                controller: true,
+                ..existing
+            }
+        }
+        Some(existing) => bail!(
             "{}/{} {} already exists in {PROJECT_FILE} (api: {}, controller: {}); nothing was changed",
             args.group,
             args.version,
             args.kind,
             existing.api,
             existing.controller
-        );
-    }
-    check_other_versions(&project.resources, &args, &plural)?;
-
-    let resource = Resource {
-        group: args.group.clone(),
-        version: args.version.clone(),
-        kind: args.kind.clone(),
-        plural,
-        namespaced: args.namespaced,
-        api: args.resource,
-        controller: args.controller,
-        webhooks: Webhooks::default(),
+        ),
+        None if !args.resource => bail!(
+            "--resource=false scaffolds a reconciler for an existing API type, but {PROJECT_FILE} has no \
+             {}/{} {}; create the type too (drop --resource=false)",
+            args.group,
+            args.version,
+            args.kind
+        ),
+        None => {
+            check_other_versions(&project.resources, &args, &plural)?;
+            Resource {
+                group: args.group.clone(),
+                version: args.version.clone(),
+                kind: args.kind.clone(),
+                plural,
+                namespaced: args.namespaced,
+                api: true,
+                controller: args.controller,
+                webhooks: Webhooks::default(),
+            }
+        }
     };
     let mut context = init::context(&project);
     let api_group = project.api_group(&resource);
@@ -98,7 +117,7 @@ pub fn run(args: CreateApiArgs) -> Result<()> {
     context.insert("storage", &!stored_elsewhere);
 
     let mut plan = Plan::new(&root);
-    if resource.api {
+    if args.resource {
         plan_api(&mut plan, &root, &context, &resource, &api_group)?;
     }
     if resource.controller {

@@ -117,13 +117,6 @@ impl Process {
         self.log.lock().unwrap().join("\n")
     }
 
-    /// What it printed on stderr so far.
-    pub fn stderr(&self) -> String {
-        let log = self.log.lock().unwrap();
-        let lines: Vec<&str> = log.iter().filter_map(|l| l.strip_prefix("E ")).collect();
-        lines.join("\n")
-    }
-
     pub fn exited(&mut self) -> Option<ExitStatus> {
         self.child.try_wait().unwrap()
     }

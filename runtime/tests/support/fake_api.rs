@@ -141,7 +141,15 @@ impl FakeApi {
         match (parts.method.clone(), segments.as_slice()) {
             (
                 method,
-                ["apis", "coordination.k8s.io", "v1", "namespaces", ns, "leases", rest @ ..],
+                [
+                    "apis",
+                    "coordination.k8s.io",
+                    "v1",
+                    "namespaces",
+                    ns,
+                    "leases",
+                    rest @ ..,
+                ],
             ) => {
                 let key = |name: &str| (ns.to_string(), name.to_string());
                 match (method, rest) {
@@ -158,7 +166,10 @@ impl FakeApi {
                 }
             }
             (Method::GET, ["api", "v1", "configmaps"]) => {
-                if query.split('&').any(|kv| kv == "watch=true" || kv == "watch=1") {
+                if query
+                    .split('&')
+                    .any(|kv| kv == "watch=true" || kv == "watch=1")
+                {
                     // Nothing ever changes: the watch stays open until the client goes away.
                     futures::future::pending::<()>().await;
                 }
@@ -169,7 +180,15 @@ impl FakeApi {
                             "metadata": {"resourceVersion": "1"}, "items": items}),
                 )
             }
-            (Method::POST, ["apis", "authorization.k8s.io", "v1", "selfsubjectaccessreviews"]) => {
+            (
+                Method::POST,
+                [
+                    "apis",
+                    "authorization.k8s.io",
+                    "v1",
+                    "selfsubjectaccessreviews",
+                ],
+            ) => {
                 let mut review = body;
                 review["status"] = json!({"allowed": true});
                 ok(201, &review)
@@ -177,7 +196,11 @@ impl FakeApi {
             (Method::POST, ["apis", "events.k8s.io", "v1", "namespaces", _, "events"]) => {
                 ok(201, &body)
             }
-            _ => status(404, "NotFound", &format!("{} {path} is not faked", parts.method)),
+            _ => status(
+                404,
+                "NotFound",
+                &format!("{} {path} is not faked", parts.method),
+            ),
         }
     }
 
@@ -225,7 +248,9 @@ impl FakeApi {
             // Server-side apply without force: a field another manager owns may not change.
             let current = &lease["spec"]["holderIdentity"];
             let owner = state.holder_owner.get(&key);
-            if !current.is_null() && current != new_holder && owner.is_some_and(|o| o != field_manager)
+            if !current.is_null()
+                && current != new_holder
+                && owner.is_some_and(|o| o != field_manager)
             {
                 return conflict();
             }
