@@ -663,8 +663,30 @@ fn table(source: &str, kind: &str) -> Option<Table> {
                     )
                     .server_only(),
                     invalid(
-                        "schedule empty (CEL self != '')",
+                        "schedule empty (not a date-time)",
                         with("/spec/schedule", json!("")),
+                    ),
+                    invalid(
+                        "schedule before 2000 (CEL self >= timestamp(...))",
+                        with("/spec/schedule", json!("1999-12-31T23:59:59Z")),
+                    )
+                    .server_only(),
+                    valid(
+                        "schedule at 2000 (CEL self >= timestamp(...))",
+                        with("/spec/schedule", json!("2000-01-01T00:00:00Z")),
+                    )
+                    .server_only(),
+                    valid(
+                        "schedule null (nullable; CEL rules skip null)",
+                        with("/spec/schedule", Value::Null),
+                    ),
+                    valid(
+                        "severity null (an optional enum lists null)",
+                        with("/spec/severity", Value::Null),
+                    ),
+                    invalid(
+                        "a port 22 (CEL on spec, fieldPath .ports)",
+                        with("/spec/ports/1/port", json!(22)),
                     )
                     .server_only(),
                     invalid(
@@ -681,7 +703,7 @@ fn table(source: &str, kind: &str) -> Option<Table> {
                 base,
             }
         }
-        (false, "crd__widget_crd.snap", "Widget") => Table {
+        (false, "crd__widget_crd.snap" | "crd__widget_versions_crd.snap", "Widget") => Table {
             base: json!({"spec": {"color": "red"}}),
             cases: vec![
                 invalid("color missing", json!({"spec": {}})),
@@ -690,7 +712,7 @@ fn table(source: &str, kind: &str) -> Option<Table> {
         },
         (false, "nested__nested_fields_are_patched.snap", "Fixture") => {
             let base = json!({"spec": {
-                "target": {"bucketName": "backups", "port": 443},
+                "target": {"bucketName": "backups", "port": 443, "scheme": "s3"},
                 "mirrors": [{"bucketName": "mirror-1", "port": 8443}],
                 "retention": {"days": 30},
             }});

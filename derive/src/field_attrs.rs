@@ -392,7 +392,7 @@ fn parse_entries(
                 }
             }
             "rule" => {
-                if let Some(r) = parse_rule(meta, errors) {
+                if let Some(r) = parse_rule(meta, shape, errors) {
                     rules.push(r);
                 }
             }
@@ -470,7 +470,55 @@ fn camel(k: &str) -> String {
     crate::serde_names::apply_rule(Some("camelCase"), k)
 }
 
-fn parse_rule(meta: &Meta, errors: &mut Errors) -> Option<Value> {
+/// Whether a Rust type of this shape is a scalar: its schema has no properties, so no
+/// `fieldPath` can name a path inside it.
+fn is_scalar(shape: Shape) -> bool {
+    matches!(
+        shape,
+        Shape::Integer | Shape::Number | Shape::String | Shape::Bool
+    )
+}
+
+/// The compile-time part of the API server's check of a rule's `fieldPath`: it is relative
+/// to the schema node carrying the rule and names a field inside it (`.name` or
+/// `['name']` segments), so it starts with `.` or `['`, and a scalar has nothing inside it.
+/// Whether the named field exists in a user type is known only to the API server.
+fn check_field_path(s: &syn::LitStr, shape: Shape, errors: &mut Errors) {
+    let path = s.value();
+    if is_scalar(shape) {
+        errors.spanned(
+            s,
+            format!(
+                "field_path does not apply here: the rule is on {}, which has no fields inside it, \
+                 and field_path names a field inside the value that carries the rule (relative to it, \
+                 e.g. `.port` for a rule on a struct); remove field_path: a failing rule is reported \
+                 at this value itself",
+                shape.name()
+            ),
+        );
+    } else if path.is_empty() {
+        errors.spanned(
+            s,
+            "field_path must not be empty: name a field inside the value that carries the rule, e.g. `.port`, or remove field_path",
+        );
+    } else if !(path.starts_with('.') || path.starts_with("['")) {
+        errors.spanned(
+            s,
+            format!(
+                "field_path must start with `.` or `['`: it is relative to the value that carries \
+                 the rule and names a field inside it, e.g. `.{}` (not `{path}`), or `['a.b']` for a key with dots",
+                path.trim_start_matches(['.', '$'])
+            ),
+        );
+    } else if path == "." || path.ends_with('.') {
+        errors.spanned(
+            s,
+            "field_path must name a field after each `.`, e.g. `.target.port`",
+        );
+    }
+}
+
+fn parse_rule(meta: &Meta, shape: Shape, errors: &mut Errors) -> Option<Value> {
     const EX: &str = r#"rule(rule = "self.size() <= 10", message = "at most 10")"#;
     let entries = errors.ok(p::nested(meta, EX))?;
     let mut seen = Seen::default();
@@ -494,6 +542,9 @@ fn parse_rule(meta: &Meta, errors: &mut Errors) -> Option<Value> {
         }
         if k == "rule" && s.value().trim().is_empty() {
             errors.spanned(&s, "the CEL rule must not be empty");
+        }
+        if k == "field_path" {
+            check_field_path(&s, shape, errors);
         }
         out.insert(camel(&k), json!(s.value()));
     }

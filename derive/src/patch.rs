@@ -8,7 +8,10 @@ use quote::quote;
 ///
 /// `x-kubernetes-validations` rules are appended (an identical rule is not added twice);
 /// `items` (from `items(...)`) is merged into the element schema; `anyOf` (from
-/// `int_or_string`) replaces `type`/`format`; every other key is set.
+/// `int_or_string`) replaces `type`/`format`; every other key is set. Afterwards, a nullable
+/// schema (`nullable: true`, or a `type` that lists `null` before schemars' `AddNullable` has
+/// run) with an `enum` gets `null` added to it: the API server checks `enum` after
+/// `nullable`, so without it `null` is rejected (schemars does the same for `Option<Enum>`).
 pub fn merge_fn() -> TokenStream {
     let p = quote!(::cargo_operator_runtime::__private);
     quote! {
@@ -64,6 +67,20 @@ pub fn merge_fn() -> TokenStream {
                     }
                     (_, value) => {
                         target.insert(key, value);
+                    }
+                }
+            }
+            let nullable = target.get("nullable") == ::core::option::Option::Some(&Value::Bool(true))
+                || match target.get("type") {
+                    ::core::option::Option::Some(Value::String(ty)) => ty == "null",
+                    ::core::option::Option::Some(Value::Array(types)) => types.iter().any(|t| t == "null"),
+                    _ => false,
+                };
+            // (No let-chains: this code is compiled in the user's crate, of any edition.)
+            if nullable {
+                if let ::core::option::Option::Some(Value::Array(members)) = target.get_mut("enum") {
+                    if !members.contains(&Value::Null) {
+                        members.push(Value::Null);
                     }
                 }
             }

@@ -45,7 +45,7 @@ field_examples! {
         #[field(pattern = "^[a-z0-9-]+$")] slug: String }
     "format", "+kubebuilder:validation:Format", "An OpenAPI format." => {
         #[field(format = "date-time")] not_before: String }
-    "enum_values", "+kubebuilder:validation:Enum", "Allowed values (a Rust unit enum gives `enum` by itself)." => {
+    "enum_values", "+kubebuilder:validation:Enum", "Allowed values (a Rust unit enum gives `enum` by itself). On a nullable field (`Option<T>` or `nullable`) `null` is added to them: the API server checks `enum` even for `null`." => {
         #[field(enum_values = ["Allow", "Forbid", "Replace"])] policy: String }
     "min_items / max_items", "+kubebuilder:validation:MinItems / MaxItems", "List length bounds." => {
         #[field(min_items = 1, max_items = 5)] hosts: Vec<String> }
@@ -57,9 +57,9 @@ field_examples! {
         #[field(min_properties = 1, max_properties = 8)] labels: BTreeMap<String, String> }
     "default", "+kubebuilder:default", "The API server's default (a literal or a list of literals)." => {
         #[field(default = ["a", "b"])] #[serde(default)] tags: Vec<String> }
-    "nullable", "+nullable", "`null` is accepted (every `Option<T>` already is)." => {
-        #[field(nullable)] note: String }
-    "rule(...)", "+kubebuilder:validation:XValidation", "A CEL rule: `rule`, and optionally `message`, `message_expression`, `reason`, `field_path`. Repeatable." => {
+    "nullable", "+nullable", "`null` is accepted (every `Option<T>` already is); an `enum` then lists `null` too." => {
+        #[field(nullable, enum_values = ["Gold", "Silver"])] tier: String }
+    "rule(...)", "+kubebuilder:validation:XValidation", "A CEL rule: `rule`, and optionally `message`, `message_expression`, `reason`, `field_path`. Repeatable. `field_path` is relative to the value carrying the rule and names a field inside it (`.port`, `['a.b']`), so it starts with `.` or `['` and is a compile error on a scalar field. Rules are parsed by `cargo operator manifests` but type-checked only by the API server: e.g. a `format = \"date-time\"` string is a CEL timestamp, so write `self >= timestamp('2000-01-01T00:00:00Z')`, not `self != ''`." => {
         #[field(rule(rule = "self == oldSelf", message = "immutable", reason = "FieldValueForbidden"))] immutable_id: String }
     "list_type / list_map_keys", "+listType / +listMapKey", "Server-side-apply list semantics: atomic, set, or map keyed by fields." => {
         #[field(list_type = "map", list_map_keys = ["name"])] ports: Vec<Port> }
@@ -195,7 +195,7 @@ const RESOURCE_KEYS: &[(&str, &str, &str)] = &[
     (
         "storage / storage = false",
         "+kubebuilder:storageversion",
-        "Whether this version is stored; exactly one version of a kind may be.",
+        "Whether this version is stored; exactly one version of a kind may be (so a lone `storage = false` version is not installable: merge it with the stored one).",
     ),
     (
         "served / served = false",

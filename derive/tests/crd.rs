@@ -54,6 +54,11 @@ pub struct GuestbookStatus {
     label(key = "app.kubernetes.io/part-of", value = "infra"),
     annotation(key = "example.com/owner", value = "platform")
 )]
+#[field(rule(
+    rule = "!has(self.ports) || self.ports.all(p, p.port != 22)",
+    message = "port 22 is reserved",
+    field_path = ".ports"
+))]
 #[serde(rename_all = "camelCase")]
 pub struct PolicySpec {
     /// Desired replicas.
@@ -86,19 +91,17 @@ pub struct PolicySpec {
     #[field(int_or_string)]
     pub max_unavailable: Option<serde_json::Value>,
     /// When to run.
+    // A `date-time` string is a CEL timestamp, so the rule compares timestamps. A rule on a
+    // scalar has no `field_path` (there is nothing inside it to point at): see the struct.
     #[field(
         format = "date-time",
         nullable,
         rule(
-            rule = "self != ''",
-            message = "must not be empty",
+            rule = "self >= timestamp('2000-01-01T00:00:00Z')",
+            message = "must not be before 2000",
             reason = "FieldValueInvalid"
         ),
-        rule(
-            rule = "self == oldSelf",
-            message_expression = "'immutable'",
-            field_path = ".schedule"
-        )
+        rule(rule = "self == oldSelf", message_expression = "'immutable'")
     )]
     pub schedule: Option<String>,
 }
@@ -121,11 +124,11 @@ pub struct PolicyStatus {
     pub selector: Option<String>,
 }
 
-/// A deprecated, categorized, selectable widget.
+/// A categorized, selectable widget.
 #[derive(CustomResource, Serialize, Deserialize, Clone, Debug, JsonSchema)]
 #[resource(
     group = "webapp.example.com",
-    version = "v1beta1",
+    version = "v1",
     kind = "Widget",
     namespaced,
     plural = "widgetz",
@@ -135,8 +138,6 @@ pub struct PolicyStatus {
     category = "all",
     category = "webapp",
     selectable = ".spec.color",
-    deprecation_warning = "webapp.example.com/v1beta1 Widget is deprecated; use v1",
-    storage = false,
     printcolumn(
         name = "Color",
         type = "string",
@@ -147,6 +148,62 @@ pub struct PolicyStatus {
 )]
 pub struct WidgetSpec {
     pub color: String,
+}
+
+/// The previous version of `Widget`: deprecated and not stored. On its own its `crd()` has no
+/// storage version (the API server would reject it); it is only meaningful merged with `v1`.
+pub mod v1beta1 {
+    use super::*;
+
+    /// A deprecated, categorized, selectable widget.
+    #[derive(CustomResource, Serialize, Deserialize, Clone, Debug, JsonSchema)]
+    #[resource(
+        group = "webapp.example.com",
+        version = "v1beta1",
+        kind = "Widget",
+        namespaced,
+        plural = "widgetz",
+        singular = "widgie",
+        shortname = "wd",
+        shortname = "wdg",
+        category = "all",
+        category = "webapp",
+        selectable = ".spec.color",
+        deprecation_warning = "webapp.example.com/v1beta1 Widget is deprecated; use v1",
+        storage = false,
+        printcolumn(
+            name = "Color",
+            type = "string",
+            json_path = ".spec.color",
+            description = "The colour",
+            priority = 1
+        )
+    )]
+    pub struct WidgetSpec {
+        pub color: String,
+    }
+}
+
+/// `#[field(nullable)]` on non-`Option` fields with an `enum` (given, or from a Rust enum).
+#[derive(CustomResource, Serialize, Deserialize, Clone, Debug, JsonSchema)]
+#[resource(group = "infra.example.com", version = "v1", kind = "Toggle")]
+pub struct ToggleSpec {
+    #[field(nullable, enum_values = ["on", "off"])]
+    pub mode: String,
+    #[field(nullable)]
+    pub level: Level,
+    pub optional_level: Option<Level>,
+    #[field(enum_values = ["a", "b"])]
+    pub letter: String,
+    #[field(items(nullable, enum_values = [1, 2]))]
+    pub numbers: Vec<Option<i32>>,
+}
+
+/// A level.
+#[derive(Serialize, Deserialize, Clone, Debug, JsonSchema)]
+pub enum Level {
+    Low,
+    High,
 }
 
 fn yaml<K: CustomResourceExt>() -> String {
@@ -166,6 +223,55 @@ fn policy_crd() {
 #[test]
 fn widget_crd() {
     insta::assert_snapshot!(yaml::<Widget>());
+}
+
+/// `storage = false` is meaningful in a multi-version CRD: `v1beta1` merged into the stored `v1`.
+#[test]
+fn widget_versions_crd() {
+    let (v1beta1, v1) = (v1beta1::Widget::crd(), Widget::crd());
+    assert!(!v1beta1.spec.versions[0].storage);
+    assert!(v1.spec.versions[0].storage);
+    let merged = kube_core::crd::merge_crds(vec![v1beta1.clone(), v1.clone()], "v1").unwrap();
+    // merge_crds stores the named version and no other, which is what the attributes say: the
+    // merged v1beta1 is its own crd() verbatim.
+    let storage: Vec<_> = merged
+        .spec
+        .versions
+        .iter()
+        .map(|v| (v.name.as_str(), v.storage))
+        .collect();
+    assert_eq!(storage, [("v1", true), ("v1beta1", false)]);
+    assert_eq!(merged.spec.versions[1], v1beta1.spec.versions[0]);
+    insta::assert_snapshot!(serde_yaml::to_string(&merged).unwrap());
+}
+
+#[test]
+fn nullable_enums_admit_null() {
+    let crd = serde_json::to_value(Toggle::crd()).unwrap();
+    let props = &crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]
+        ["properties"];
+    let enum_of = |p: &serde_json::Value| (p["nullable"].clone(), p["enum"].clone());
+    let null = serde_json::Value::Bool(true);
+    assert_eq!(
+        enum_of(&props["mode"]),
+        (null.clone(), serde_json::json!(["on", "off", null]))
+    );
+    assert_eq!(
+        enum_of(&props["level"]),
+        (null.clone(), serde_json::json!(["Low", "High", null]))
+    );
+    assert_eq!(
+        enum_of(&props["optional_level"]),
+        (null.clone(), serde_json::json!(["Low", "High", null]))
+    );
+    assert_eq!(
+        enum_of(&props["letter"]),
+        (serde_json::Value::Null, serde_json::json!(["a", "b"]))
+    );
+    assert_eq!(
+        enum_of(&props["numbers"]["items"]),
+        (null, serde_json::json!([1, 2, null]))
+    );
 }
 
 #[test]
@@ -191,7 +297,8 @@ fn names_and_resource() {
     assert_eq!(Policy::crd().spec.scope, "Cluster");
     assert_eq!(Policy::crd_name(), "policies.infra.example.com");
     assert_eq!(Widget::crd_name(), "widgetz.webapp.example.com");
-    let api = Widget::api_resource();
+    assert_eq!(v1beta1::Widget::crd_name(), "widgetz.webapp.example.com");
+    let api = v1beta1::Widget::api_resource();
     assert_eq!(
         (api.plural.as_str(), api.api_version.as_str()),
         ("widgetz", "webapp.example.com/v1beta1")
@@ -230,10 +337,17 @@ fn round_trips_through_json() {
 
 #[test]
 fn schema_is_structural() {
-    for crd in [Guestbook::crd(), Policy::crd(), Widget::crd()] {
+    for crd in [
+        Guestbook::crd(),
+        Policy::crd(),
+        Widget::crd(),
+        v1beta1::Widget::crd(),
+        Toggle::crd(),
+    ] {
         let text = serde_json::to_string(&crd).unwrap();
         assert!(!text.contains("$ref"), "{text}");
         assert!(!text.contains("definitions"), "{text}");
         assert!(!text.contains("$schema"), "{text}");
     }
 }
+

@@ -353,11 +353,16 @@ impl LeaderElector {
         }
     }
 
-    /// Reads the Lease every retry period; resolves when it names another holder, and moves
-    /// the fence's deadline for every renewal it sees.
+    /// Reads the Lease every retry period (or more often, see below); resolves when it names
+    /// another holder, and moves the fence's deadline for every renewal it sees.
     async fn watchdog(&self) -> LeadershipLost {
+        // A renewal happens every retry period and is seen at the next read, so it is
+        // confirmed up to `retry + poll` after it happened; that must stay well inside the
+        // renew deadline or a healthy leader would step down. With client-go's defaults
+        // (10 s / 2 s) this is the retry period; with tight test timings it is shorter.
+        let poll = self.config.retry_period.min(self.config.renew_deadline / 4);
         loop {
-            tokio::time::sleep(self.config.retry_period).await;
+            tokio::time::sleep(poll).await;
             if let Some(lost) = self.observe().await {
                 return lost;
             }

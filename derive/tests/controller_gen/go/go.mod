@@ -1,7 +1,8 @@
-// Go API types for the controller-gen equivalence tests (derive/tests/controller_gen.rs).
-// They are trimmed from sigs.k8s.io/controller-tools v0.19.0 pkg/crd/testdata (Apache-2.0);
-// the test runs controller-gen v0.19.0 on them to get the golden CRDs.
-module cargo-operator.test/controllergen
+// Go API types of an imaginary bakery, written for the controller-gen equivalence tests
+// (derive/tests/controller_gen.rs): the test runs controller-gen v0.19.0 on them to get the
+// golden CRDs. They exercise the marker set that controller-tools' own pkg/crd/testdata
+// exercises, but contain no code from it.
+module cargo-operator.test/bakery
 
 go 1.24.0
 
