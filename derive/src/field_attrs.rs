@@ -245,6 +245,7 @@ fn parse_entries(
     let mut list_type: Option<String> = None;
     let mut list_map_keys: Option<&Meta> = None;
     let mut exclusive: Vec<(String, &Meta)> = Vec::new();
+    let mut nullable: Option<&Meta> = None;
 
     for meta in entries {
         let Some(k) = errors.ok(p::key(meta)) else {
@@ -305,6 +306,7 @@ fn parse_entries(
                 if let Some(true) = errors.ok(p::flag(meta)) {
                     match k.as_str() {
                         "nullable" => {
+                            nullable = Some(meta);
                             patch.insert("nullable".into(), json!(true));
                         }
                         "preserve_unknown_fields" => {
@@ -457,6 +459,17 @@ fn parse_entries(
         errors.spanned(
             ident,
             r#"list_type = "map" needs the key fields: add `list_map_keys = ["name"]`"#,
+        );
+    }
+    if let Some(m) = nullable
+        && patch.contains_key("enum")
+    {
+        errors.spanned(
+            m,
+            "`nullable` cannot apply with `enum_values`: the API server checks `enum` even against null, \
+             which matches no member (not even a listed `null`), so the field would reject null; \
+             remove `nullable`: on an optional field (`Option<T>`, `#[serde(default)]`) a null is then \
+             pruned like an absent field",
         );
     }
     if !rules.is_empty() {

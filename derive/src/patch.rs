@@ -8,10 +8,10 @@ use quote::quote;
 ///
 /// `x-kubernetes-validations` rules are appended (an identical rule is not added twice);
 /// `items` (from `items(...)`) is merged into the element schema; `anyOf` (from
-/// `int_or_string`) replaces `type`/`format`; every other key is set. Afterwards, a nullable
-/// schema (`nullable: true`, or a `type` that lists `null` before schemars' `AddNullable` has
-/// run) with an `enum` gets `null` added to it: the API server checks `enum` after
-/// `nullable`, so without it `null` is rejected (schemars does the same for `Option<Enum>`).
+/// `int_or_string`) replaces `type`/`format`; every other key is set. Afterwards, a schema
+/// with an `enum` loses `nullable` (and `null` from `enum` and `type`): the API server checks
+/// `enum` even against `null` and never matches it, so only a non-nullable enum accepts a
+/// `null` (by pruning it).
 pub fn merge_fn() -> TokenStream {
     let p = quote!(::cargo_operator_runtime::__private);
     quote! {
@@ -70,18 +70,33 @@ pub fn merge_fn() -> TokenStream {
                     }
                 }
             }
-            let nullable = target.get("nullable") == ::core::option::Option::Some(&Value::Bool(true))
-                || match target.get("type") {
-                    ::core::option::Option::Some(Value::String(ty)) => ty == "null",
-                    ::core::option::Option::Some(Value::Array(types)) => types.iter().any(|t| t == "null"),
-                    _ => false,
-                };
+            // A schema with an `enum` is never nullable. The API server checks `enum` even
+            // against `null`, and `null` matches no member, not even a listed `null`. So a
+            // nullable enum would reject `null` every time. Without `nullable`, a `null` is pruned
+            // like an absent field (and then defaulted) before validation. This covers an
+            // `Option` (schemars' `null` type and enum member, or `AddNullable`'s `nullable`)
+            // and `#[field(nullable)]` on a Rust enum.
             // (No let-chains: this code is compiled in the user's crate, of any edition.)
-            if nullable {
+            let has_value = match target.get("enum") {
+                ::core::option::Option::Some(Value::Array(members)) => {
+                    members.iter().any(|m| !m.is_null())
+                }
+                _ => false,
+            };
+            if has_value {
                 if let ::core::option::Option::Some(Value::Array(members)) = target.get_mut("enum") {
-                    if !members.contains(&Value::Null) {
-                        members.push(Value::Null);
+                    members.retain(|m| !m.is_null());
+                }
+                target.remove("nullable");
+                let single = match target.get_mut("type") {
+                    ::core::option::Option::Some(Value::Array(types)) => {
+                        types.retain(|t| t != "null");
+                        if types.len() == 1 { types.pop() } else { ::core::option::Option::None }
                     }
+                    _ => ::core::option::Option::None,
+                };
+                if let ::core::option::Option::Some(single) = single {
+                    target.insert(::std::string::ToString::to_string("type"), single);
                 }
             }
             // An embedded resource without a schema of its own (e.g. `serde_json::Value`) keeps

@@ -45,7 +45,7 @@ field_examples! {
         #[field(pattern = "^[a-z0-9-]+$")] slug: String }
     "format", "+kubebuilder:validation:Format", "An OpenAPI format." => {
         #[field(format = "date-time")] not_before: String }
-    "enum_values", "+kubebuilder:validation:Enum", "Allowed values (a Rust unit enum gives `enum` by itself). On a nullable field (`Option<T>` or `nullable`) `null` is added to them: the API server checks `enum` even for `null`." => {
+    "enum_values", "+kubebuilder:validation:Enum", "Allowed values (a Rust unit enum gives `enum` by itself). A field whose `#[field(...)]` has or keeps an `enum` is not `nullable`: the API server checks `enum` even against `null`, which matches no member (not even a listed `null`). So `nullable` with `enum_values` is a compile error, and on an `Option<T>` a `null` is pruned like an absent field (then defaulted)." => {
         #[field(enum_values = ["Allow", "Forbid", "Replace"])] policy: String }
     "min_items / max_items", "+kubebuilder:validation:MinItems / MaxItems", "List length bounds." => {
         #[field(min_items = 1, max_items = 5)] hosts: Vec<String> }
@@ -57,8 +57,8 @@ field_examples! {
         #[field(min_properties = 1, max_properties = 8)] labels: BTreeMap<String, String> }
     "default", "+kubebuilder:default", "The API server's default (a literal or a list of literals)." => {
         #[field(default = ["a", "b"])] #[serde(default)] tags: Vec<String> }
-    "nullable", "+nullable", "`null` is accepted (every `Option<T>` already is); an `enum` then lists `null` too." => {
-        #[field(nullable, enum_values = ["Gold", "Silver"])] tier: String }
+    "nullable", "+nullable", "`null` is accepted (every `Option<T>` already is), except with an `enum` (see `enum_values`)." => {
+        #[field(nullable)] note: String }
     "rule(...)", "+kubebuilder:validation:XValidation", "A CEL rule: `rule`, and optionally `message`, `message_expression`, `reason`, `field_path`. Repeatable. `field_path` is relative to the value carrying the rule and names a field inside it (`.port`, `['a.b']`), so it starts with `.` or `['` and is a compile error on a scalar field. Rules are parsed by `cargo operator manifests` but type-checked only by the API server: e.g. a `format = \"date-time\"` string is a CEL timestamp, so write `self >= timestamp('2000-01-01T00:00:00Z')`, not `self != ''`." => {
         #[field(rule(rule = "self == oldSelf", message = "immutable", reason = "FieldValueForbidden"))] immutable_id: String }
     "list_type / list_map_keys", "+listType / +listMapKey", "Server-side-apply list semantics: atomic, set, or map keyed by fields." => {
@@ -269,7 +269,7 @@ fn render() -> String {
         ["range"];
     md.push_str(&yaml(&serde_json::json!({ "range": range })));
     md.push_str("```\n\n## Multiple versions\n\nDeclare the same `kind` in several modules with different `version`s; mark all but one\n`storage = false`. `cargo operator manifests` merges them into one CRD and fails when the\nversions disagree on scope or names or when the number of storage versions is not one.\n\n");
-    md.push_str("## Where we differ from controller-gen\n\nChecked by `derive/tests/controller_gen.rs` against controller-gen v0.19.0:\n\n- `Option<T>` fields are `nullable: true` (and an optional enum lists `null`): Rust\n  clients serialize `None` as `null` unless told otherwise (kube-rs convention).\n- The root `description` is the spec struct's doc comment (there is no Rust root type to\n  document); `spec` is always required (the Rust type cannot be deserialized without it).\n- `f64` fields carry `format: double`.\n- `unique_items` is a compile error (the API server rejects `uniqueItems: true`).\n");
+    md.push_str("## Where we differ from controller-gen\n\nChecked by `derive/tests/controller_gen.rs` against controller-gen v0.19.0:\n\n- `Option<T>` fields are `nullable: true` (and an optional Rust enum lists `null`): Rust\n  clients serialize `None` as `null` unless told otherwise (kube-rs convention). A field\n  whose `#[field(...)]` has or keeps an `enum` is not nullable (see `enum_values`).\n- The root `description` is the spec struct's doc comment (there is no Rust root type to\n  document); `spec` is always required (the Rust type cannot be deserialized without it).\n- `f64` fields carry `format: double`.\n- `unique_items` is a compile error (the API server rejects `uniqueItems: true`).\n");
     md
 }
 

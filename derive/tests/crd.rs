@@ -184,24 +184,30 @@ pub mod v1beta1 {
     }
 }
 
-/// `#[field(nullable)]` on non-`Option` fields with an `enum` (given, or from a Rust enum).
+/// Patched fields with an `enum` are not nullable (see `enums_are_never_nullable`).
 #[derive(CustomResource, Serialize, Deserialize, Clone, Debug, JsonSchema)]
 #[resource(group = "infra.example.com", version = "v1", kind = "Toggle")]
+#[serde(rename_all = "camelCase")]
 pub struct ToggleSpec {
-    #[field(nullable, enum_values = ["on", "off"])]
-    pub mode: String,
+    #[field(enum_values = ["on", "off"])]
+    pub mode: Option<String>,
     #[field(nullable)]
+    #[serde(default)]
     pub level: Level,
+    #[field(default = "Low")]
     pub optional_level: Option<Level>,
     #[field(enum_values = ["a", "b"])]
     pub letter: String,
-    #[field(items(nullable, enum_values = [1, 2]))]
+    #[field(items(enum_values = [1, 2]))]
     pub numbers: Vec<Option<i32>>,
+    #[field(min_length = 1)]
+    pub note: Option<String>,
 }
 
 /// A level.
-#[derive(Serialize, Deserialize, Clone, Debug, JsonSchema)]
+#[derive(Serialize, Deserialize, Clone, Debug, Default, JsonSchema)]
 pub enum Level {
+    #[default]
     Low,
     High,
 }
@@ -245,33 +251,29 @@ fn widget_versions_crd() {
     insta::assert_snapshot!(serde_yaml::to_string(&merged).unwrap());
 }
 
+/// The API server checks `enum` even against `null` and never matches it (not even a listed
+/// `null`), so a nullable enum would reject `null`; without `nullable` a `null` is pruned.
 #[test]
-fn nullable_enums_admit_null() {
+fn enums_are_never_nullable() {
     let crd = serde_json::to_value(Toggle::crd()).unwrap();
     let props = &crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]
         ["properties"];
-    let enum_of = |p: &serde_json::Value| (p["nullable"].clone(), p["enum"].clone());
-    let null = serde_json::Value::Bool(true);
+    let shape = |p: &serde_json::Value| (p["nullable"].clone(), p["type"].clone(), p["enum"].clone());
+    let none = serde_json::Value::Null;
+    use serde_json::json;
+    assert_eq!(shape(&props["mode"]), (none.clone(), json!("string"), json!(["on", "off"])));
+    assert_eq!(shape(&props["level"]), (none.clone(), json!("string"), json!(["Low", "High"])));
     assert_eq!(
-        enum_of(&props["mode"]),
-        (null.clone(), serde_json::json!(["on", "off", null]))
+        shape(&props["optionalLevel"]),
+        (none.clone(), json!("string"), json!(["Low", "High"]))
     );
+    assert_eq!(shape(&props["letter"]), (none.clone(), json!("string"), json!(["a", "b"])));
     assert_eq!(
-        enum_of(&props["level"]),
-        (null.clone(), serde_json::json!(["Low", "High", null]))
+        shape(&props["numbers"]["items"]),
+        (none.clone(), json!("integer"), json!([1, 2]))
     );
-    assert_eq!(
-        enum_of(&props["optional_level"]),
-        (null.clone(), serde_json::json!(["Low", "High", null]))
-    );
-    assert_eq!(
-        enum_of(&props["letter"]),
-        (serde_json::Value::Null, serde_json::json!(["a", "b"]))
-    );
-    assert_eq!(
-        enum_of(&props["numbers"]["items"]),
-        (null, serde_json::json!([1, 2, null]))
-    );
+    // Without an enum, an `Option` stays nullable.
+    assert_eq!(shape(&props["note"]), (json!(true), json!("string"), none));
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Structured logs through `tracing`: text for people, JSON for log collectors.
 
+use std::io::IsTerminal as _;
 use tracing_subscriber::EnvFilter;
 
 use crate::options::{LogFormat, ManagerOptions};
@@ -14,7 +15,12 @@ pub fn init_logging(options: &ManagerOptions) {
         .and_then(|level| EnvFilter::try_new(level).ok())
         .or_else(|| EnvFilter::try_from_default_env().ok())
         .unwrap_or_else(|| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // Logs go to stderr, like controller-runtime's, so stdout stays free for the program;
+    // colours only when a person is watching.
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     let _ = match options.log_format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder

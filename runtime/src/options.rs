@@ -86,8 +86,10 @@ pub enum LogFormat {
     Json,
 }
 
-/// The parser behind [`ManagerOptions::parse_args`]; its program name is argv[0].
+// The parser behind [`ManagerOptions::parse_args`]; its program name is argv[0]. (A `//`
+// comment on purpose: clap would show a doc comment as the operator's `--help` text.)
 #[derive(Parser, Debug)]
+#[command(about = "A Kubernetes operator: runs its controllers under a cargo-operator Manager")]
 struct Cli {
     #[command(flatten)]
     options: ManagerOptions,

@@ -41,6 +41,8 @@ const FILES: &[&str] = &[
     "config/rbac/leader_election_role.yaml",
     "config/rbac/leader_election_role_binding.yaml",
     "config/rbac/metrics_reader_role.yaml",
+    "config/rbac/metrics_auth_role.yaml",
+    "config/rbac/metrics_auth_role_binding.yaml",
     "config/crd/kustomization.yaml",
     "config/samples/kustomization.yaml",
     "config/prometheus/kustomization.yaml",
