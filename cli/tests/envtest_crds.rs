@@ -681,7 +681,7 @@ fn table(source: &str, kind: &str) -> Option<Table> {
                         with("/spec/schedule", Value::Null),
                     ),
                     valid(
-                        "severity null (an optional enum lists null)",
+                        "severity null (an enum is not nullable: pruned, then default low)",
                         with("/spec/severity", Value::Null),
                     ),
                     invalid(
@@ -728,6 +728,10 @@ fn table(source: &str, kind: &str) -> Option<Table> {
                         with("/spec/retention", json!({})),
                     ),
                     valid("mirrors empty", with("/spec/mirrors", json!([]))),
+                    valid(
+                        "target.scheme null (an enum is not nullable: pruned)",
+                        with("/spec/target/scheme", Value::Null),
+                    ),
                     invalid(
                         "target.port 22 (CEL self != 22)",
                         with("/spec/target/port", json!(22)),

@@ -352,3 +352,75 @@ fn counter_reads_prometheus_text() {
     assert_eq!(reconcile_total(text, "policy"), 1.0);
     assert_eq!(reconcile_total(text, "nobody"), 0.0);
 }
+
+/// The startup RBAC preflight: the same operator, with an identity that has no RBAC at all,
+/// logs one clear error per missing list/watch permission of each watched kind — instead of
+/// only the watch's endless 403 retries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operator_without_rbac_names_each_missing_permission() {
+    let project = repo_root().join("testdata/project");
+    let Some(env) = EnvironmentBuilder::new()
+        .crd_paths([project.join("config/crd/bases")])
+        .start_or_skip()
+        .await
+    else {
+        return;
+    };
+    let manifest: toml::Table = std::fs::read_to_string(project.join("Cargo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let package = manifest["package"]["name"].as_str().unwrap();
+    run_ok(cargo(&project).args(["build", "--bin", package]));
+    let binary = generated_target_dir().join("debug").join(package);
+
+    let kubeconfig = env.dir().join("unprivileged.kubeconfig");
+    write_impersonating_kubeconfig(
+        env.kubeconfig(),
+        &kubeconfig,
+        "system:serviceaccount:default:nobody",
+    );
+    let operator = Process::spawn(
+        Command::new(&binary)
+            .args(["--metrics-bind-address", "0"])
+            .args([
+                "--health-probe-bind-address",
+                &format!("127.0.0.1:{}", free_port()),
+            ])
+            .env("KUBECONFIG", &kubeconfig)
+            .env("RUST_LOG", "info")
+            .env_remove("KUBERNETES_SERVICE_HOST"),
+    );
+    let expected = [
+        "cannot list guestbooks.webapp.example.com",
+        "cannot watch guestbooks.webapp.example.com",
+        "cannot list policies.infra.example.com",
+        "cannot watch policies.infra.example.com",
+    ];
+    let started = Instant::now();
+    loop {
+        let log = operator.log();
+        if expected.iter().all(|line| log.contains(line)) {
+            break;
+        }
+        assert!(
+            started.elapsed() < TIMEOUT,
+            "after {TIMEOUT:?} the preflight has not named every missing permission:\n{log}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // One line each, and each says how to fix it.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let log = operator.log();
+    let lines: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("missing RBAC permission"))
+        .collect();
+    assert_eq!(lines.len(), expected.len(), "{log}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.contains("#[rbac(") && l.contains("cargo operator manifests")),
+        "{log}"
+    );
+}

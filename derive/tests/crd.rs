@@ -152,10 +152,15 @@ pub struct WidgetSpec {
 
 /// The previous version of `Widget`: deprecated and not stored. On its own its `crd()` has no
 /// storage version (the API server would reject it); it is only meaningful merged with `v1`.
+///
+/// Its schema is identical to v1's (same doc comment too): the API server rejects a CRD
+/// whose versions have identical `selectableFields` but different schemas ("spec.selectableFields:
+/// may only be set when validations.schema is included": it hoists the identical per-version
+/// fields to the top level, but not the schemas).
 pub mod v1beta1 {
     use super::*;
 
-    /// A deprecated, categorized, selectable widget.
+    /// A categorized, selectable widget.
     #[derive(CustomResource, Serialize, Deserialize, Clone, Debug, JsonSchema)]
     #[resource(
         group = "webapp.example.com",
@@ -256,18 +261,27 @@ fn widget_versions_crd() {
 #[test]
 fn enums_are_never_nullable() {
     let crd = serde_json::to_value(Toggle::crd()).unwrap();
-    let props = &crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]
-        ["properties"];
-    let shape = |p: &serde_json::Value| (p["nullable"].clone(), p["type"].clone(), p["enum"].clone());
+    let props = &crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"];
+    let shape =
+        |p: &serde_json::Value| (p["nullable"].clone(), p["type"].clone(), p["enum"].clone());
     let none = serde_json::Value::Null;
     use serde_json::json;
-    assert_eq!(shape(&props["mode"]), (none.clone(), json!("string"), json!(["on", "off"])));
-    assert_eq!(shape(&props["level"]), (none.clone(), json!("string"), json!(["Low", "High"])));
+    assert_eq!(
+        shape(&props["mode"]),
+        (none.clone(), json!("string"), json!(["on", "off"]))
+    );
+    assert_eq!(
+        shape(&props["level"]),
+        (none.clone(), json!("string"), json!(["Low", "High"]))
+    );
     assert_eq!(
         shape(&props["optionalLevel"]),
         (none.clone(), json!("string"), json!(["Low", "High"]))
     );
-    assert_eq!(shape(&props["letter"]), (none.clone(), json!("string"), json!(["a", "b"])));
+    assert_eq!(
+        shape(&props["letter"]),
+        (none.clone(), json!("string"), json!(["a", "b"]))
+    );
     assert_eq!(
         shape(&props["numbers"]["items"]),
         (none.clone(), json!("integer"), json!([1, 2]))
@@ -352,4 +366,3 @@ fn schema_is_structural() {
         assert!(!text.contains("$schema"), "{text}");
     }
 }
-
