@@ -9,9 +9,8 @@ use quote::quote;
 /// `x-kubernetes-validations` rules are appended (an identical rule is not added twice);
 /// `items` (from `items(...)`) is merged into the element schema; `anyOf` (from
 /// `int_or_string`) replaces `type`/`format`; every other key is set. Afterwards, a schema
-/// with an `enum` loses `nullable` (and `null` from `enum` and `type`): the API server checks
-/// `enum` even against `null` and never matches it, so only a non-nullable enum accepts a
-/// `null` (by pruning it).
+/// with an `enum` loses `nullable` (and `null` from `enum` and `type`), as everywhere else
+/// (the runtime's `EnumsNeverNullable` says why).
 pub fn merge_fn() -> TokenStream {
     let p = quote!(::cargo_operator_runtime::__private);
     quote! {
@@ -70,35 +69,9 @@ pub fn merge_fn() -> TokenStream {
                     }
                 }
             }
-            // A schema with an `enum` is never nullable. The API server checks `enum` even
-            // against `null`, and `null` matches no member, not even a listed `null`. So a
-            // nullable enum would reject `null` every time. Without `nullable`, a `null` is pruned
-            // like an absent field (and then defaulted) before validation. This covers an
-            // `Option` (schemars' `null` type and enum member, or `AddNullable`'s `nullable`)
-            // and `#[field(nullable)]` on a Rust enum.
-            // (No let-chains: this code is compiled in the user's crate, of any edition.)
-            let has_value = match target.get("enum") {
-                ::core::option::Option::Some(Value::Array(members)) => {
-                    members.iter().any(|m| !m.is_null())
-                }
-                _ => false,
-            };
-            if has_value {
-                if let ::core::option::Option::Some(Value::Array(members)) = target.get_mut("enum") {
-                    members.retain(|m| !m.is_null());
-                }
-                target.remove("nullable");
-                let single = match target.get_mut("type") {
-                    ::core::option::Option::Some(Value::Array(types)) => {
-                        types.retain(|t| t != "null");
-                        if types.len() == 1 { types.pop() } else { ::core::option::Option::None }
-                    }
-                    _ => ::core::option::Option::None,
-                };
-                if let ::core::option::Option::Some(single) = single {
-                    target.insert(::std::string::ToString::to_string("type"), single);
-                }
-            }
+            // A schema with an `enum` is never nullable (see the runtime's `EnumsNeverNullable`):
+            // a patch may have added an enum or `nullable`.
+            #p::schema::strip_nullable_from_enum(target);
             // An embedded resource without a schema of its own (e.g. `serde_json::Value`) keeps
             // its unknown fields, as controller-gen does for `runtime.RawExtension`; the API
             // server requires properties or x-kubernetes-preserve-unknown-fields beside it.

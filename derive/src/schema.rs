@@ -173,6 +173,7 @@ pub fn crd_fn(
                     .with_transform(#p::kube_core::schema::StructuralSchemaRewriter)
                     .with_transform(#p::kube_core::schema::OptionalEnum)
                     .with_transform(#p::kube_core::schema::OptionalIntOrString)
+                    .with_transform(#p::schema::EnumsNeverNullable)
                     .into_generator();
                 let schema = generator.into_root_schema_for::<T>();
                 let serde_json::Value::Object(mut map) = serde_json::to_value(schema)

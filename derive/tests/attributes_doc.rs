@@ -45,7 +45,7 @@ field_examples! {
         #[field(pattern = "^[a-z0-9-]+$")] slug: String }
     "format", "+kubebuilder:validation:Format", "An OpenAPI format." => {
         #[field(format = "date-time")] not_before: String }
-    "enum_values", "+kubebuilder:validation:Enum", "Allowed values (a Rust unit enum gives `enum` by itself). A field whose `#[field(...)]` has or keeps an `enum` is not `nullable`: the API server checks `enum` even against `null`, which matches no member (not even a listed `null`). So `nullable` with `enum_values` is a compile error, and on an `Option<T>` a `null` is pruned like an absent field (then defaulted)." => {
+    "enum_values", "+kubebuilder:validation:Enum", "Allowed values (a Rust unit enum gives `enum` by itself). A schema with an `enum` is never `nullable`: the API server checks `enum` even against `null`, which matches no member (not even a listed `null`). So `nullable` with `enum_values` is a compile error, and on an `Option<T>` (also an `Option` of a Rust enum) a `null` is pruned like an absent field (then defaulted)." => {
         #[field(enum_values = ["Allow", "Forbid", "Replace"])] policy: String }
     "min_items / max_items", "+kubebuilder:validation:MinItems / MaxItems", "List length bounds." => {
         #[field(min_items = 1, max_items = 5)] hosts: Vec<String> }
@@ -269,7 +269,7 @@ fn render() -> String {
         ["range"];
     md.push_str(&yaml(&serde_json::json!({ "range": range })));
     md.push_str("```\n\n## Multiple versions\n\nDeclare the same `kind` in several modules with different `version`s; mark all but one\n`storage = false`. `cargo operator manifests` merges them into one CRD and fails when the\nversions disagree on scope or names or when the number of storage versions is not one.\n\n");
-    md.push_str("## Where we differ from controller-gen\n\nChecked by `derive/tests/controller_gen.rs` against controller-gen v0.19.0:\n\n- `Option<T>` fields are `nullable: true` (and an optional Rust enum lists `null`): Rust\n  clients serialize `None` as `null` unless told otherwise (kube-rs convention). A field\n  whose `#[field(...)]` has or keeps an `enum` is not nullable (see `enum_values`).\n- The root `description` is the spec struct's doc comment (there is no Rust root type to\n  document); `spec` is always required (the Rust type cannot be deserialized without it).\n- `f64` fields carry `format: double`.\n- `unique_items` is a compile error (the API server rejects `uniqueItems: true`).\n");
+    md.push_str("## Where we differ from controller-gen\n\nChecked by `derive/tests/controller_gen.rs` against controller-gen v0.19.0:\n\n- `Option<T>` fields are `nullable: true`: Rust clients serialize `None` as `null` unless\n  told otherwise (kube-rs convention). Enums are the exception, as in controller-gen: the\n  API server rejects `null` against any `enum`, so they are never nullable (see `enum_values`).\n- The root `description` is the spec struct's doc comment (there is no Rust root type to\n  document); `spec` is always required (the Rust type cannot be deserialized without it).\n- `f64` fields carry `format: double`.\n- `unique_items` is a compile error (the API server rejects `uniqueItems: true`).\n");
     md
 }
 

@@ -69,9 +69,13 @@ pub use {
 #[cfg(feature = "manager")]
 pub use {kube, prometheus_client, tokio, tracing};
 
+#[doc(hidden)]
+pub mod schema;
+
 /// Re-exports used by the code `#[derive(CustomResource)]` expands to. Not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::schema;
     pub use k8s_openapi;
     pub use kube_core;
     pub use schemars;
