@@ -185,7 +185,7 @@ const RESOURCE_KEYS: &[(&str, &str, &str)] = &[
     (
         "printcolumn(name, type, json_path, description, priority, format) (repeatable)",
         "+kubebuilder:printcolumn",
-        "`kubectl get` columns; `json_path` must start with `.`.",
+        "`kubectl get` columns; `json_path` must start with `.`. Two columns of the same `type` trip clippy's `duplicated_attributes` (a false positive, rust-clippy#12923): generated api crates allow that lint.",
     ),
     (
         "selectable = \".spec.x\" (repeatable)",

@@ -18,6 +18,8 @@
 //! group, names, scope and each version's serving, deprecation, subresources, printer columns
 //! and selectable fields must be equal too.
 
+// Two printcolumns of one type: clippy's duplicated_attributes false positive (rust-clippy#12923).
+#[allow(clippy::duplicated_attributes)]
 mod controller_gen {
     pub mod cakeorder;
     pub mod delivery;

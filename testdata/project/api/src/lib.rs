@@ -3,6 +3,10 @@
 //! Edit the types in `<group>/<version>/<kind>.rs`, then run `cargo operator manifests` to
 //! regenerate the CRDs in `config/crd/bases/` from them.
 
+// clippy's `duplicated_attributes` reads two `printcolumn(...)` of the same `type` in one
+// `#[resource(...)]` as a duplicate attribute (rust-clippy#12923); they are not.
+#![allow(clippy::duplicated_attributes)]
+
 pub mod infra;
 pub mod webapp;
 // +cargo-operator:scaffold:groups
