@@ -89,6 +89,24 @@ async fn golden_operator_reconciles_its_samples_with_only_its_generated_rbac() {
         .unwrap();
     let who = review.status.and_then(|s| s.user_info).unwrap_or_default();
     assert_eq!(who.username.as_deref(), Some(user.as_str()), "{who:?}");
+    // The RBAC authorizer caches bindings: wait until the new ones are in effect, so the
+    // operator's first requests are not refused because of that lag (which would be a 403).
+    let as_operator = dynamic_api(
+        &operator_client,
+        "webapp.example.com/v1",
+        "Guestbook",
+        "default",
+    )
+    .await
+    .unwrap();
+    let settled = Instant::now();
+    while let Err(error) = as_operator.list(&Default::default()).await {
+        assert!(
+            settled.elapsed() < Duration::from_secs(10),
+            "generated RBAC not in effect: {error}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let secrets = Api::<Secret>::namespaced(operator_client, &namespace)
         .list(&Default::default())
         .await;

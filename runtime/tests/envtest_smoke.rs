@@ -10,6 +10,7 @@ use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject
 use kube::api::{Api, ApiResource, DynamicObject, ListParams, ObjectMeta, PostParams};
 use serde_json::json;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -170,10 +171,18 @@ async fn control_plane_serves_core_objects_crds_and_rbac() {
         )
         .await
         .expect("RoleBinding created");
-    let listed = as_operator
-        .list(&ListParams::default())
-        .await
-        .expect("allowed by the RoleBinding");
+    // The RBAC authorizer reads bindings from an informer cache, so a new RoleBinding takes
+    // effect a moment after it is created: poll briefly instead of failing on that lag.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let listed = loop {
+        match as_operator.list(&ListParams::default()).await {
+            Ok(listed) => break listed,
+            Err(kube::Error::Api(status)) if status.code == 403 && Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(error) => panic!("allowed by the RoleBinding: {error:?}"),
+        }
+    };
     assert!(
         listed
             .items

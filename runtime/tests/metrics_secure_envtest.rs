@@ -9,6 +9,9 @@ use std::time::Duration;
 use cargo_operator_runtime::envtest::EnvironmentBuilder;
 use cargo_operator_runtime::{Manager, ManagerOptions};
 use k8s_openapi::api::authentication::v1::{TokenRequest, TokenRequestSpec};
+use k8s_openapi::api::authorization::v1::{
+    NonResourceAttributes, SubjectAccessReview, SubjectAccessReviewSpec,
+};
 use k8s_openapi::api::core::v1::ServiceAccount;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, PolicyRule, RoleRef, Subject};
 use kube::api::{Api, ObjectMeta, PostParams};
@@ -201,6 +204,36 @@ async fn grant_metrics_reader(client: &kube::Client, account: &str) {
         .create(&PostParams::default(), &binding)
         .await
         .unwrap();
+    wait_until_metrics_readable(client, &format!("system:serviceaccount:default:{account}")).await;
+}
+
+/// The RBAC authorizer reads bindings from an informer cache: a new binding takes effect a
+/// moment after it is created. Wait for that, so the first scrape is not denied (and the
+/// denial cached) because of the lag.
+async fn wait_until_metrics_readable(client: &kube::Client, user: &str) {
+    let reviews: Api<SubjectAccessReview> = Api::all(client.clone());
+    let review = SubjectAccessReview {
+        spec: SubjectAccessReviewSpec {
+            user: Some(user.into()),
+            non_resource_attributes: Some(NonResourceAttributes {
+                path: Some("/metrics".into()),
+                verb: Some("get".into()),
+            }),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    for _ in 0..100 {
+        let answer = reviews
+            .create(&PostParams::default(), &review)
+            .await
+            .unwrap();
+        if answer.status.is_some_and(|status| status.allowed) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{user} still may not get /metrics 10 s after its ClusterRoleBinding was created");
 }
 
 fn start_manager(
