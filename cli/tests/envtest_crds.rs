@@ -7,7 +7,7 @@
 //!
 //! The offline validator is `jsonschema` with Draft 4 semantics over the `openAPIV3Schema`, plus
 //! the two OpenAPI-v3.0 rules the API server applies before validating and Draft 4 lacks:
-//! `nullable: true` admits `null`, and null non-nullable fields are pruned and `default`s filled
+//! `nullable: true` admits `null` (and a `null` is then not checked against the node's `oneOf`/`anyOf`), and null non-nullable fields are pruned and `default`s filled
 //! in (apiextensions' structural defaulting). CEL rules (`x-kubernetes-validations`), transition
 //! rules (`oldSelf`, checked on update) and list-type/list-map-key uniqueness are beyond any
 //! JSON-schema validator: those cases are server-only, and the server must still judge them as
@@ -22,7 +22,7 @@ use cargo_operator_runtime::envtest::{Environment, EnvironmentBuilder};
 use cargo_operator_runtime::kube::api::{Api, ApiResource, DynamicObject, PostParams};
 use cargo_operator_runtime::kube::{self, Client};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use std::path::Path;
 use std::time::Instant;
 use support::envtest::yaml_documents;
@@ -406,10 +406,22 @@ fn admit_null_where_nullable(mut schema: Value) -> Value {
         let Some(map) = node.as_object_mut() else {
             return;
         };
-        if map.get("nullable") == Some(&Value::Bool(true))
-            && let Some(Value::String(ty)) = map.get("type").cloned()
-        {
-            map.insert("type".into(), json!([ty, "null"]));
+        if map.get("nullable") == Some(&Value::Bool(true)) {
+            if let Some(Value::String(ty)) = map.get("type").cloned() {
+                map.insert("type".into(), json!([ty, "null"]));
+            }
+            // On `null` the server checks only type and enum, not the junctors (the oneOf of
+            // a tagged enum would match `null` in every branch; int-or-string's anyOf none).
+            let junctors: Map<String, Value> = ["oneOf", "anyOf", "allOf", "not"]
+                .into_iter()
+                .filter_map(|key| map.remove(key).map(|v| (key.to_string(), v)))
+                .collect();
+            if !junctors.is_empty() {
+                map.insert(
+                    "anyOf".into(),
+                    json!([{"type": "null"}, Value::Object(junctors)]),
+                );
+            }
         }
         for key in ["items", "additionalProperties", "not"] {
             if let Some(child) = map.get_mut(key) {
@@ -752,6 +764,312 @@ fn table(source: &str, kind: &str) -> Option<Table> {
                         with("/spec/target/bucketName", json!("a.b.c")),
                     ),
                     invalid("target is a string", with("/spec/target", json!("s3://x"))),
+                ],
+                base,
+            }
+        }
+        (false, "shapes__shape_crd.snap", "Shape") => {
+            // Every optional field is set, and `probe` carries the fields of all its variants,
+            // so that each member of its tag enum (which the generator tries) stays valid.
+            let base = json!({"spec": {
+                "mode": "slowAndSteady",
+                "fallbackMode": "fast",
+                "source": {"git": {"url": "https://example.com/r.git", "revision": "main"}},
+                "probe": {"type": "http", "port": 8080, "path": "/healthz", "command": ["true"], "host": "db"},
+                "action": {"kind": "Scale", "with": {"replicas": 3}},
+                "target": {"selector": {"app": "web"}},
+                "limits": {"cpuMillis": 500, "burst": true},
+                "replicas": 2,
+                "labels": {"team": "a"},
+                "ports": {"http": {"number": 80, "protocol": "TCP"}},
+                "args": [["--verbose"], []],
+                "log-level": "debug",
+                "dry-run": true,
+                "maxSurge": "25%",
+                "memory": "512Mi",
+                "notBefore": "2024-01-01T00:00:00Z",
+                "config": {"anything": [1, "two", {"three": null}]},
+                "extras": [1, "x", {"y": true}],
+                "extensible": {"name": "e", "color": "red", "size": 3},
+            }});
+            let minimal = json!({"spec": {
+                "mode": "fast",
+                "source": {"image": "nginx:1.27"},
+                "probe": {"type": "none"},
+                "target": {"name": "web"},
+                "log-level": "info",
+                "maxSurge": 1,
+            }});
+            let with = |pointer: &str, value: Value| {
+                let mut body = minimal.clone();
+                match body.pointer_mut(pointer) {
+                    Some(slot) => *slot = value,
+                    None => {
+                        let key = pointer.strip_prefix("/spec/").unwrap();
+                        body["spec"][key] = value;
+                    }
+                }
+                body
+            };
+            let without = |key: &str| {
+                let mut body = minimal.clone();
+                body["spec"].as_object_mut().unwrap().remove(key);
+                body
+            };
+            Table {
+                cases: vec![
+                    valid("only the required fields", minimal.clone()),
+                    // Unit enum (external tagging: a string).
+                    valid(
+                        "mode slowAndSteady",
+                        with("/spec/mode", json!("slowAndSteady")),
+                    ),
+                    invalid("mode in the wrong case", with("/spec/mode", json!("Fast"))),
+                    invalid("mode a number", with("/spec/mode", json!(1))),
+                    valid(
+                        "fallbackMode null (pruned)",
+                        with("/spec/fallbackMode", Value::Null),
+                    ),
+                    // Externally tagged: one key per variant.
+                    valid(
+                        "source git",
+                        with("/spec/source", json!({"git": {"url": "u"}})),
+                    ),
+                    valid(
+                        "source inline",
+                        with("/spec/source", json!({"inline": {"a": "b"}})),
+                    ),
+                    valid(
+                        "source layers",
+                        with("/spec/source", json!({"layers": ["a"]})),
+                    ),
+                    invalid(
+                        "source with two variants",
+                        with("/spec/source", json!({"image": "a", "layers": ["a"]})),
+                    ),
+                    invalid("source with no variant", with("/spec/source", json!({}))),
+                    invalid(
+                        "source an unknown variant only",
+                        with("/spec/source", json!({"svn": "x"})),
+                    ),
+                    invalid(
+                        "source as a bare string",
+                        with("/spec/source", json!("image")),
+                    ),
+                    invalid(
+                        "source git without url",
+                        with("/spec/source", json!({"git": {}})),
+                    ),
+                    invalid(
+                        "source image not a string",
+                        with("/spec/source", json!({"image": 5})),
+                    ),
+                    // Internally tagged: the tag selects the variant and its required fields.
+                    valid(
+                        "probe http",
+                        with("/spec/probe", json!({"type": "http", "port": 80})),
+                    ),
+                    valid(
+                        "probe exec",
+                        with("/spec/probe", json!({"type": "exec", "command": ["true"]})),
+                    ),
+                    valid(
+                        "probe tcp (a newtype variant)",
+                        with(
+                            "/spec/probe",
+                            json!({"type": "tcp", "host": "db", "port": 5432}),
+                        ),
+                    ),
+                    invalid(
+                        "probe with an unknown tag value",
+                        with("/spec/probe", json!({"type": "grpc", "port": 80})),
+                    ),
+                    invalid(
+                        "probe without its tag",
+                        with("/spec/probe", json!({"port": 80})),
+                    ),
+                    invalid(
+                        "probe http without port",
+                        with("/spec/probe", json!({"type": "http", "command": ["true"]})),
+                    ),
+                    invalid(
+                        "probe tcp without host",
+                        with("/spec/probe", json!({"type": "tcp", "port": 1})),
+                    ),
+                    invalid(
+                        "probe port out of range",
+                        with("/spec/probe", json!({"type": "http", "port": 70000})),
+                    ),
+                    // Adjacently tagged.
+                    valid(
+                        "action Restart",
+                        with("/spec/action", json!({"kind": "Restart"})),
+                    ),
+                    valid(
+                        "action Pause",
+                        with("/spec/action", json!({"kind": "Pause"})),
+                    ),
+                    valid(
+                        "action Scale",
+                        with(
+                            "/spec/action",
+                            json!({"kind": "Scale", "with": {"replicas": 1}}),
+                        ),
+                    ),
+                    valid("action null (nullable)", with("/spec/action", Value::Null)),
+                    invalid(
+                        "action Scale without content",
+                        with("/spec/action", json!({"kind": "Scale"})),
+                    ),
+                    invalid(
+                        "action with an unknown tag value",
+                        with("/spec/action", json!({"kind": "Stop"})),
+                    ),
+                    invalid(
+                        "action content of the wrong type",
+                        with(
+                            "/spec/action",
+                            json!({"kind": "Scale", "with": {"replicas": "1"}}),
+                        ),
+                    ),
+                    // Untagged.
+                    valid(
+                        "target by selector",
+                        with("/spec/target", json!({"selector": {}})),
+                    ),
+                    invalid(
+                        "target with neither variant",
+                        with("/spec/target", json!({})),
+                    ),
+                    invalid(
+                        "target name not a string",
+                        with("/spec/target", json!({"name": 1})),
+                    ),
+                    // Option, default, maps, lists, nested, flatten.
+                    valid(
+                        "limits empty (serde defaults)",
+                        with("/spec/limits", json!({})),
+                    ),
+                    invalid(
+                        "limits.cpuMillis negative",
+                        with("/spec/limits", json!({"cpuMillis": -1})),
+                    ),
+                    invalid("replicas a string", with("/spec/replicas", json!("2"))),
+                    invalid(
+                        "labels value not a string",
+                        with("/spec/labels", json!({"a": 1})),
+                    ),
+                    invalid(
+                        "ports entry without number",
+                        with("/spec/ports", json!({"http": {"protocol": "TCP"}})),
+                    ),
+                    invalid("args not a list of lists", with("/spec/args", json!(["a"]))),
+                    invalid(
+                        "args inner item not a string",
+                        with("/spec/args", json!([["a", 1]])),
+                    ),
+                    invalid("flattened log-level missing", without("log-level")),
+                    invalid(
+                        "flattened dry-run not a bool",
+                        with("/spec/dry-run", json!("yes")),
+                    ),
+                    invalid("required mode missing", without("mode")),
+                    invalid("required probe missing", without("probe")),
+                    // k8s-openapi types.
+                    valid("maxSurge a string", with("/spec/maxSurge", json!("25%"))),
+                    invalid("maxSurge a bool", with("/spec/maxSurge", json!(true))),
+                    invalid("maxSurge missing", without("maxSurge")),
+                    valid("memory a number", with("/spec/memory", json!(1024))),
+                    invalid("memory a list", with("/spec/memory", json!(["1Gi"]))),
+                    valid(
+                        "notBefore a date-time",
+                        with("/spec/notBefore", json!("2030-12-31T23:59:59Z")),
+                    ),
+                    invalid(
+                        "notBefore not a date-time",
+                        with("/spec/notBefore", json!("tomorrow")),
+                    ),
+                    // serde_json::Value with preserve-unknown-fields.
+                    valid("config a string", with("/spec/config", json!("text"))),
+                    valid("config a list", with("/spec/config", json!([1, 2]))),
+                    valid(
+                        "extras of mixed values",
+                        with("/spec/extras", json!([null, 1, "a", [], {}])),
+                    ),
+                    invalid("extras not a list", with("/spec/extras", json!({"a": 1}))),
+                    valid(
+                        "extensible with unknown fields",
+                        with("/spec/extensible", json!({"name": "n", "x": {"y": [1]}})),
+                    ),
+                    invalid(
+                        "extensible without name",
+                        with("/spec/extensible", json!({"x": 1})),
+                    ),
+                ],
+                base,
+            }
+        }
+        (false, "shapes__status_shape_crd.snap", "StatusShape") => {
+            let base = json!({"spec": {
+                "conditions": [{
+                    "type": "Ready", "status": "True", "reason": "Built", "message": "ok",
+                    "lastTransitionTime": "2024-01-01T00:00:00Z", "observedGeneration": 3,
+                }],
+                "phase": "IN_PROGRESS",
+                "lastProbe": "2024-01-02T03:04:05Z",
+                "capacity": {"cpu": "2", "memory": "1Gi", "pods": 110},
+                "observedSource": {"layers": ["base"]},
+                "observedProbe": {"type": "exec", "command": ["true"], "port": 1, "host": "h"},
+            }});
+            let with = |pointer: &str, value: Value| {
+                let mut body = base.clone();
+                *body.pointer_mut(pointer).unwrap() = value;
+                body
+            };
+            Table {
+                cases: vec![
+                    valid("an empty status", json!({"spec": {}})),
+                    valid("phase DONE", with("/spec/phase", json!("DONE"))),
+                    invalid("phase in another case", with("/spec/phase", json!("Done"))),
+                    invalid(
+                        "a condition without reason",
+                        with(
+                            "/spec/conditions/0",
+                            json!({
+                                "type": "Ready", "status": "True", "message": "ok",
+                                "lastTransitionTime": "2024-01-01T00:00:00Z",
+                            }),
+                        ),
+                    ),
+                    invalid(
+                        "a condition time not a date-time",
+                        with("/spec/conditions/0/lastTransitionTime", json!("now")),
+                    ),
+                    invalid("capacity a bool", with("/spec/capacity/cpu", json!(true))),
+                    valid(
+                        "observedSource git",
+                        with("/spec/observedSource", json!({"git": {"url": "u"}})),
+                    ),
+                    invalid(
+                        "observedSource with two variants",
+                        with("/spec/observedSource", json!({"image": "a", "layers": []})),
+                    ),
+                    valid(
+                        "observedProbe none",
+                        with("/spec/observedProbe", json!({"type": "none"})),
+                    ),
+                    invalid(
+                        "observedProbe unknown tag",
+                        with("/spec/observedProbe", json!({"type": "udp"})),
+                    ),
+                    valid(
+                        "observedProbe null (nullable)",
+                        with("/spec/observedProbe", Value::Null),
+                    ),
+                    valid(
+                        "observedSource null (nullable)",
+                        with("/spec/observedSource", Value::Null),
+                    ),
                 ],
                 base,
             }

@@ -6,7 +6,7 @@ use syn::{Data, DeriveInput, Fields};
 
 use crate::attr_parse::Errors;
 use crate::resource_attrs::{self, ResourceAttrs};
-use crate::{field_attrs, schema, serde_names};
+use crate::{field_attrs, schema, serde_names, shape_check};
 
 /// One `#[field(...)]` patch: the JSON property name and the patch as a JSON string.
 pub struct PropertyPatch {
@@ -53,7 +53,7 @@ pub fn derive(input: DeriveInput) -> syn::Result<TokenStream> {
         .map(|m| serde_json::Value::Object(m).to_string());
 
     let patches = match fields {
-        Some(fields) => field_patches(fields, &input.attrs, &mut errors)
+        Some(fields) => field_patches(fields, &input.attrs, &input.ident, &mut errors)
             .into_iter()
             .map(|(_, p)| p)
             .collect(),
@@ -68,6 +68,7 @@ pub fn derive(input: DeriveInput) -> syn::Result<TokenStream> {
 pub fn field_patches(
     fields: &syn::FieldsNamed,
     container_attrs: &[syn::Attribute],
+    me: &syn::Ident,
     errors: &mut Errors,
 ) -> Vec<(usize, PropertyPatch)> {
     let mut patches = Vec::new();
@@ -75,10 +76,18 @@ pub fn field_patches(
         .ok(serde_names::rename_all(container_attrs))
         .flatten();
     for (i, f) in fields.named.iter().enumerate() {
-        let Some(patch) = field_attrs::parse(f, errors) else {
+        let patch = field_attrs::parse(f, errors);
+        let Some(sf) = errors.ok(serde_names::field(f, rename_all.as_deref())) else {
             continue;
         };
-        let Some(sf) = errors.ok(serde_names::field(f, rename_all.as_deref())) else {
+        if !sf.skipped && !sf.flattened {
+            let empty = serde_json::Map::new();
+            let given = patch.as_ref().map_or(&empty, |p| &p.patch);
+            if let Some(error) = shape_check::check(f, me, given) {
+                errors.push(error);
+            }
+        }
+        let Some(patch) = patch else {
             continue;
         };
         if sf.skipped || sf.flattened {

@@ -13,6 +13,7 @@ mod resource_attrs;
 mod schema;
 mod schema_derive;
 mod serde_names;
+mod shape_check;
 
 use proc_macro::TokenStream;
 

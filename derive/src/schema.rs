@@ -72,9 +72,11 @@ pub fn crd_fn(
         Some(ty) => {
             let ty_name = quote!(#ty).to_string();
             quote! {
+                let status = __schema_of::<#ty>(#ty_name);
+                __structural(#ty_name, &status);
                 properties.insert(
                     ::std::string::ToString::to_string("status"),
-                    serde_json::Value::Object(__schema_of::<#ty>(#ty_name)),
+                    serde_json::Value::Object(status),
                 );
             }
         }
@@ -170,19 +172,32 @@ pub fn crd_fn(
                         s.meta_schema = ::core::option::Option::None;
                     })
                     .with_transform(#p::schemars::transform::AddNullable::default())
+                    .with_transform(#p::schema::TaggedEnums)
                     .with_transform(#p::kube_core::schema::StructuralSchemaRewriter)
+                    .with_transform(#p::schema::TagConstraints)
                     .with_transform(#p::kube_core::schema::OptionalEnum)
                     .with_transform(#p::kube_core::schema::OptionalIntOrString)
                     .with_transform(#p::schema::EnumsNeverNullable)
                     .into_generator();
-                let schema = generator.into_root_schema_for::<T>();
+                // kube-core's rewriter panics on enums it cannot hoist; say why in Rust terms.
+                let schema = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| {
+                    generator.into_root_schema_for::<T>()
+                }))
+                .unwrap_or_else(|payload| {
+                    let message = payload
+                        .downcast_ref::<&str>()
+                        .map(|s| ::std::string::ToString::to_string(*s))
+                        .or_else(|| payload.downcast_ref::<::std::string::String>().cloned())
+                        .unwrap_or_default();
+                    panic!("{}", #p::schema::explain_rewriter_panic(name, &message))
+                });
                 let serde_json::Value::Object(mut map) = serde_json::to_value(schema)
                     .expect("a schemars schema serializes to JSON")
                 else {
                     panic!("the JSON schema of `{name}` is not an object; a custom resource spec/status must be a struct");
                 };
                 if map.contains_key("$defs") || map.contains_key("definitions") {
-                    panic!("the JSON schema of `{name}` refers to itself (a recursive type); Kubernetes structural schemas cannot express recursion");
+                    panic!("the JSON schema of `{name}` refers to itself (a recursive type); Kubernetes structural schemas cannot express recursion: break the cycle, e.g. store the nested value as `serde_json::Value` with #[field(preserve_unknown_fields)]");
                 }
                 map.remove("$schema");
                 map.remove("title");
@@ -238,11 +253,19 @@ pub fn crd_fn(
                 __merge(target, patch);
             }
 
+            /// A schema the API server would reject never leaves `crd()`.
+            fn __structural(name: &str, schema: &serde_json::Map<::std::string::String, serde_json::Value>) {
+                if let ::core::option::Option::Some((path, why)) = #p::schema::structural_problem(schema) {
+                    panic!("the schema of `{name}` is not structural (as Kubernetes requires of a CRD) at `{path}`: {why}");
+                }
+            }
+
             #merge
 
             let mut spec = __schema_of::<#spec>(#spec_name);
             #( __patch(&mut spec, #prop, #patch); )*
             #container_patch
+            __structural(#spec_name, &spec);
             let description = spec
                 .get("description")
                 .cloned()

@@ -41,7 +41,7 @@ pub fn derive(input: DeriveInput) -> syn::Result<TokenStream> {
             "#[derive(Schema)] does not support generic structs: use a concrete struct",
         );
     }
-    let patches = field_patches(fields, &input.attrs, &mut errors);
+    let patches = field_patches(fields, &input.attrs, &input.ident, &mut errors);
     let container = field_attrs::parse_container(&input.attrs, &input.ident, &mut errors)
         .map(|m| serde_json::Value::Object(m).to_string());
     let renamed = errors

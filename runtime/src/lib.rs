@@ -5,7 +5,10 @@
 //! binary depends on it with the default `manager` feature and gets the [`Manager`]: leader
 //! election, metrics, health probes, events and graceful shutdown over kube-rs.
 //!
-//! ```ignore
+//! The shape of every generated `main.rs` (compiled and run for real in `tests/manager.rs` and
+//! in every generated project):
+//!
+//! ```text
 //! let options = ManagerOptions::parse_args();
 //! let mut manager = Manager::new("guestbook-operator", options).await?;
 //! manager.add_controller(Controller::<Guestbook>::new("guestbook", reconcile));

@@ -1,13 +1,15 @@
 //! A scripted mock API server for fast reconciler unit tests (no cluster, no binaries).
 //!
-//! ```ignore
+//! How a scaffolded reconciler test uses it (the real thing is `tests/scaffold_derive.rs`):
+//!
+//! ```text
 //! let (client, mut server) = testing::mock_client();
 //! let obj: Guestbook = testing::object("test", "default", json!({"size": 1}));
 //! let ctx = Arc::new(Context::new(client, "guestbook"));
 //! let run = tokio::spawn(reconcile(Arc::new(obj.clone()), ctx));
 //! let patch = server
 //!     .expect_patch_status("/apis/webapp.example.com/v1/namespaces/default/guestbooks/test/status",
-//!                          serde_json::to_value(&obj).unwrap())
+//!                          &serde_json::to_value(&obj).unwrap())
 //!     .await;
 //! assert_eq!(patch.body["status"]["conditions"][0]["type"], "Ready");
 //! let event = server.expect_event().await;
