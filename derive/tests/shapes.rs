@@ -623,9 +623,10 @@ mod not_structural {
     }
     fixture!(nested_json_value, Loose);
 
-    fn panic_of(
-        crd: fn() -> k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition,
-    ) -> String {
+    type Crd =
+        fn() -> k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+
+    fn panic_of(crd: Crd) -> String {
         let payload = std::panic::catch_unwind(crd).expect_err("crd() must panic");
         payload
             .downcast_ref::<String>()
@@ -636,7 +637,7 @@ mod not_structural {
 
     #[test]
     fn crd_panics_with_why_and_what_to_do() {
-        let cases: [(&str, fn() -> _, &[&str]); 8] = [
+        let cases: [(&str, Crd, &[&str]); 8] = [
             (
                 "unit and data variants",
                 unit_and_data::Bad::crd,
