@@ -234,12 +234,22 @@ fn a_reconciler_can_be_added_later_for_an_existing_api_type() {
     let stderr = run_err(create_api(&project, "webapp", "v1", "Guestbook").arg("--resource=false"));
     assert!(stderr.contains("no webapp/v1 Guestbook"), "{stderr}");
     run_ok(create_api(&project, "webapp", "v1", "Guestbook").arg("--controller=false"));
+    run_ok(&mut create_api(&project, "infra", "v1", "Policy"));
     assert!(!project.join("src/controller/guestbook.rs").exists());
     run_ok(create_api(&project, "webapp", "v1", "Guestbook").arg("--resource=false"));
     assert!(project.join("src/controller/guestbook.rs").exists());
     let model = std::fs::read_to_string(project.join("operator.toml")).unwrap();
-    assert_eq!(model.matches("[[resource]]").count(), 1, "{model}");
-    assert!(model.contains("api = true\ncontroller = true"), "{model}");
+    assert_eq!(model.matches("[[resource]]").count(), 2, "{model}");
+    // The Guestbook entry kept its place (first) and now records its reconciler.
+    let guestbook = model.find("kind = \"Guestbook\"").unwrap();
+    assert!(
+        guestbook < model.find("kind = \"Policy\"").unwrap(),
+        "{model}"
+    );
+    assert!(
+        model[guestbook..].contains("api = true\ncontroller = true"),
+        "{model}"
+    );
     let stderr = run_err(create_api(&project, "webapp", "v1", "Guestbook").arg("--resource=false"));
     assert!(stderr.contains("already exists"), "{stderr}");
 }

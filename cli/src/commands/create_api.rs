@@ -61,13 +61,10 @@ pub fn run(args: CreateApiArgs) -> Result<()> {
         .cloned();
     let resource = match existing {
         // A reconciler for an API type scaffolded earlier with --controller=false.
-        Some(existing) if !args.resource && !existing.controller => {
-            project.resources.retain(|r| r != &existing);
-            Resource {
-                controller: true,
-                ..existing
-            }
-        }
+        Some(existing) if !args.resource && !existing.controller => Resource {
+            controller: true,
+            ..existing
+        },
         Some(existing) => bail!(
             "{}/{} {} already exists in {PROJECT_FILE} (api: {}, controller: {}); nothing was changed",
             args.group,
@@ -145,7 +142,13 @@ pub fn run(args: CreateApiArgs) -> Result<()> {
             ),
         );
     }
-    project.resources.push(resource);
+    // A new resource is appended; one that gains its reconciler keeps its place in the file.
+    match project.resources.iter_mut().find(|r| {
+        (&r.group, &r.version, &r.kind) == (&resource.group, &resource.version, &resource.kind)
+    }) {
+        Some(entry) => *entry = resource,
+        None => project.resources.push(resource),
+    }
     plan.create(PROJECT_FILE, project.to_toml(), Existing::Regenerate);
 
     let report = plan.apply(args.force, args.dry_run)?;
