@@ -28,7 +28,9 @@ pub fn generate(root: &Path, api_package: &str) -> Result<Vec<CustomResourceDefi
         .context("cannot run cargo")?;
     if !output.status.success() {
         bail!(
-            "the API types in api/ do not compile (errors above); fix them and re-run `cargo operator manifests`"
+            "could not get the CRDs from api/ (see above): either the API types do not compile, \
+             or a type has no CRD schema (the panic message says which and what to do); fix it \
+             and re-run `cargo operator manifests`"
         );
     }
     serde_json::from_slice(&output.stdout)
