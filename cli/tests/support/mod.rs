@@ -48,11 +48,33 @@ pub fn run_ok(command: &mut Command) -> String {
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
-        "{command:?} failed with {}\n--- stdout\n{stdout}\n--- stderr\n{}",
+        "{command:?} failed with {}\n--- stdout\n{stdout}\n--- stderr (cargo progress lines left out)\n{}",
         output.status,
-        String::from_utf8_lossy(&output.stderr)
+        without_cargo_progress(&String::from_utf8_lossy(&output.stderr))
     );
     stdout
+}
+
+/// A failed cargo build prints hundreds of `Compiling …` lines before the one error that
+/// matters; CI logs are shown head and tail only, so the error must not drown in them.
+fn without_cargo_progress(stderr: &str) -> String {
+    const PROGRESS: [&str; 6] = [
+        "Compiling ",
+        "Checking ",
+        "Downloading ",
+        "Downloaded ",
+        "Blocking waiting for file lock",
+        "Fresh ",
+    ];
+    stderr
+        .lines()
+        .filter(|line| {
+            !PROGRESS
+                .iter()
+                .any(|word| line.trim_start().starts_with(word))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Run to failure; return stderr.
