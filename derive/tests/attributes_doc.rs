@@ -81,6 +81,7 @@ pub struct Port {
 }
 
 /// `#[field(...)]` on a struct describes the whole object (here: an object-level CEL rule).
+// example: range
 #[derive(Schema, Serialize, Deserialize, Clone, Debug)]
 #[field(
     rule(rule = "self.min <= self.max", message = "min must not exceed max"),
@@ -90,8 +91,10 @@ pub struct Range {
     pub min: i32,
     pub max: i32,
 }
+// end of example
 
 /// Resource-level example: GuestbookSpec defines the desired state of Guestbook.
+// example: guestbook
 #[derive(CustomResource, Serialize, Deserialize, Clone, Debug, JsonSchema)]
 #[resource(
     group = "webapp.example.com",
@@ -128,6 +131,7 @@ pub struct GuestbookSpec {
     pub color: String,
     pub range: Option<Range>,
 }
+// end of example
 
 /// GuestbookStatus defines the observed state of Guestbook.
 #[derive(Serialize, Deserialize, Clone, Debug, JsonSchema)]
@@ -240,7 +244,7 @@ fn render() -> String {
         let _ = writeln!(md, "| `{k}` | `{m}` | {w} |");
     }
     md.push_str("\nExample (`derive/tests/attributes_doc.rs`, `GuestbookSpec`):\n\n```rust\n");
-    md.push_str(RESOURCE_SOURCE);
+    md.push_str(example_source("guestbook"));
     md.push_str("\n```\n\nproduces this CRD (schema shortened to `spec`):\n\n```yaml\n");
     let mut crd = serde_json::to_value(Guestbook::crd()).unwrap();
     let schema = &mut crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"];
@@ -262,7 +266,7 @@ fn render() -> String {
         );
     }
     md.push_str("## Struct level: `#[field(...)]` on a struct\n\nOn the spec struct or a `#[derive(Schema)]` struct, `#[field(...)]` describes the object itself:\n\n```rust\n");
-    md.push_str(RANGE_SOURCE);
+    md.push_str(example_source("range"));
     md.push_str("\n```\n\n```yaml\n");
     let g = serde_json::to_value(Guestbook::crd()).unwrap();
     let range = &g["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"]
@@ -274,56 +278,16 @@ fn render() -> String {
     md
 }
 
-const RESOURCE_SOURCE: &str = r#"#[derive(CustomResource, Serialize, Deserialize, Clone, Debug, JsonSchema)]
-#[resource(
-    group = "webapp.example.com",
-    version = "v1",
-    kind = "Guestbook",
-    namespaced,
-    plural = "guestbooks",
-    singular = "guestbook",
-    shortname = "gb",
-    category = "all",
-    status = "GuestbookStatus",
-    scale(
-        spec_replicas_path = ".spec.replicas",
-        status_replicas_path = ".status.replicas",
-        label_selector_path = ".status.selector"
-    ),
-    printcolumn(name = "Replicas", type = "integer", json_path = ".spec.replicas", priority = 0),
-    printcolumn(name = "Age", type = "date", json_path = ".metadata.creationTimestamp"),
-    selectable = ".spec.color",
-    served,
-    storage,
-    deprecation_warning = "webapp.example.com/v1 Guestbook is deprecated; use v2",
-    label(key = "app.kubernetes.io/part-of", value = "guestbook"),
-    annotation(key = "example.com/owner", value = "web-team")
-)]
-#[field(rule(rule = "self.replicas <= 100", message = "at most 100 replicas"))]
-pub struct GuestbookSpec {
-    pub replicas: i32,
-    pub color: String,
-    pub range: Option<Range>,
-}"#;
-
-const RANGE_SOURCE: &str = r#"#[derive(Schema, Serialize, Deserialize, Clone, Debug)]
-#[field(
-    rule(rule = "self.min <= self.max", message = "min must not exceed max"),
-    max_properties = 2
-)]
-pub struct Range {
-    pub min: i32,
-    pub max: i32,
-}"#;
-
-#[test]
-fn sources_in_the_page_are_the_compiled_ones() {
+/// The source of an example, cut from this file between `// example: <name>` and
+/// `// end of example`, so the page shows exactly the code that was compiled.
+fn example_source(name: &str) -> &'static str {
     let this = include_str!("attributes_doc.rs");
-    let squash = |s: &str| s.split_whitespace().collect::<String>();
-    let this = squash(this);
-    // The first copy is the compiled item, the second the string constant above.
-    assert!(this.matches(&squash(RESOURCE_SOURCE)).count() >= 2);
-    assert!(this.matches(&squash(RANGE_SOURCE)).count() >= 2);
+    let start_marker = format!("// example: {name}\n");
+    let start = this.find(&start_marker).expect("example start marker") + start_marker.len();
+    let len = this[start..]
+        .find("// end of example")
+        .expect("example end marker");
+    this[start..start + len].trim_end()
 }
 
 #[test]
