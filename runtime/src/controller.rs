@@ -9,15 +9,19 @@ use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use futures::StreamExt;
 use futures::future::{BoxFuture, FutureExt};
+use futures::stream::BoxStream;
+use futures::{StreamExt, TryStreamExt};
 use kube::Client;
 use kube::api::Api;
 use kube::core::Resource;
-use kube_runtime::controller::{Action, Config as RuntimeConfig};
+use kube_runtime::controller::{
+    Action, Config as RuntimeConfig, ReconcileRequest, applier, trigger_owners, trigger_self,
+};
 use kube_runtime::events::EventType;
-use kube_runtime::reflector::ObjectRef;
-use kube_runtime::watcher;
+use kube_runtime::reflector::{self, ObjectRef, reflector};
+use kube_runtime::utils::{CancelableJoinHandle, StreamBackoff};
+use kube_runtime::{WatchStreamExt, watcher};
 use serde::de::DeserializeOwned;
 use tracing::{Instrument, debug, error, info, info_span, warn};
 
@@ -26,6 +30,7 @@ use crate::error::ReconcileError;
 use crate::leader::Leadership;
 use crate::manager::Shutdown;
 use crate::metrics::{ControllerMetrics, Metrics, ReconcileResult};
+use crate::workqueue::QueueKey;
 
 /// controller-runtime's default per-item backoff: 5 ms doubling up to 1000 s.
 pub const DEFAULT_ERROR_BACKOFF_BASE: Duration = Duration::from_millis(5);
@@ -43,8 +48,9 @@ type ReconcileFn<K> = Arc<
         + Send
         + Sync,
 >;
-type OwnsFn<K> =
-    Box<dyn FnOnce(kube_runtime::Controller<K>, &Client) -> kube_runtime::Controller<K> + Send>;
+/// Watches one owned kind and maps its events to reconcile requests of the owner.
+type OwnsFn<K> = Box<dyn FnOnce(&Client) -> TriggerStream<K> + Send>;
+type TriggerStream<K> = BoxStream<'static, Result<ReconcileRequest<K>, watcher::Error>>;
 
 /// The bounds every watched kind needs; any `#[derive(CustomResource)]` type and any
 /// k8s-openapi type meets them.
@@ -99,8 +105,10 @@ impl<K: ControllerResource> Controller<K> {
     /// `controller: true`) changes.
     #[must_use]
     pub fn owns<C: ControllerResource>(mut self) -> Self {
-        self.owns.push(Box::new(|controller, client| {
-            controller.owns(Api::<C>::all(client.clone()), watcher::Config::default())
+        self.owns.push(Box::new(|client| {
+            let children =
+                watcher::watcher(Api::<C>::all(client.clone()), watcher::Config::default());
+            trigger_owners(children.touched_objects(), (), ()).boxed()
         }));
         self
     }
@@ -201,57 +209,101 @@ impl<K: ControllerResource> RunnableController for Controller<K> {
             .metrics
             .set_max_concurrent_reconciles(concurrency);
 
-        let mut controller =
-            kube_runtime::Controller::new(Api::<K>::all(client.clone()), this.watcher_config)
-                .with_config(RuntimeConfig::default().concurrency(concurrency));
+        // kube-runtime's `applier` rather than its `Controller`, which is the same machine
+        // with its queue input hidden: owning the trigger stream is what lets `workqueue_*`
+        // count adds and depth (see `crate::workqueue`).
+        let (store, writer) = reflector::store();
+        let mut triggers = vec![
+            trigger_self(
+                reflector(
+                    writer,
+                    watcher::watcher(Api::<K>::all(client.clone()), this.watcher_config),
+                )
+                .applied_objects(),
+                (),
+            )
+            .boxed(),
+        ];
         for owns in this.owns {
-            controller = owns(controller, &client);
+            triggers.push(owns(&client));
         }
-        // On shutdown kube-runtime stops taking new work and waits for running reconciles.
-        let controller = controller.graceful_shutdown_on(shutdown.wait());
+        let queue = Arc::new(metrics.workqueue(&this.name));
+        let added = queue.clone();
+        let triggers = StreamBackoff::new(
+            futures::stream::select_all(triggers),
+            watcher::DefaultBackoff::default(),
+        )
+        .inspect_ok(move |request| added.add(queue_key(&request.obj_ref)))
+        // On shutdown the queue ends: kube-runtime takes no new work and waits for the
+        // reconciles in flight.
+        .take_until(shutdown.wait());
         let name = this.name;
         async move {
             info!(controller = %name, concurrency, "starting controller");
-            controller
-                .run(
-                    move |obj, reconciler: Arc<InstrumentedReconciler<K>>| {
-                        let leadership = leadership.clone();
+            let reconcile = {
+                let queue = queue.clone();
+                move |obj: Arc<K>, reconciler: Arc<InstrumentedReconciler<K>>| {
+                    let (leadership, queue) = (leadership.clone(), queue.clone());
+                    // Each reconcile is its own task, as kube-runtime's `Controller` runs them,
+                    // so that concurrent reconciles use every core; dropping it cancels it.
+                    CancelableJoinHandle::spawn(
                         async move {
+                            let processing = queue.start(queue_key(&ObjectRef::from_obj(&*obj)));
                             // The fence: work queued while this process was frozen must not
                             // run once another candidate may lead. The manager stops the
                             // controller as soon as the elector notices; until then, skip.
-                            if !leadership.is_valid() {
+                            let result = if leadership.is_valid() {
+                                reconciler.reconcile(obj).await
+                            } else {
                                 warn!(object = %ObjectRef::from_obj(&*obj),
                                       "leadership not confirmed within the renew deadline; not reconciling");
-                                return Ok(Action::requeue(Duration::from_secs(1)));
+                                Ok(Action::requeue(Duration::from_secs(1)))
+                            };
+                            drop(processing);
+                            if matches!(&result, Err(failure) if failure.requeue_after.is_some()) {
+                                queue.retry();
                             }
-                            reconciler.reconcile(obj).await
+                            result
                         }
-                    },
-                    |_obj, failure: &ReconcileFailure, _| failure.action(),
-                    reconciler,
-                )
-                .for_each(|result| {
-                    if let Err(error) = result {
-                        match error {
-                            // Already logged, counted and evented by the reconciler wrapper.
-                            kube_runtime::controller::Error::ReconcilerFailed(..) => {}
-                            // Usually a deleted object still in the queue; harmless.
-                            kube_runtime::controller::Error::ObjectNotFound(obj) => {
-                                debug!(controller = %name, object = %obj, "object gone before reconcile");
-                            }
-                            other => {
-                                warn!(controller = %name, error = %other, "controller watch error (retrying)");
-                            }
+                        .in_current_span(),
+                        &tokio::runtime::Handle::current(),
+                    )
+                }
+            };
+            applier(
+                reconcile,
+                |_obj, failure: &ReconcileFailure, _| failure.action(),
+                reconciler,
+                store,
+                triggers,
+                RuntimeConfig::default().concurrency(concurrency),
+            )
+            .for_each(|result| {
+                if let Err(error) = result {
+                    match error {
+                        // Already logged, counted and evented by the reconciler wrapper.
+                        kube_runtime::controller::Error::ReconcilerFailed(..) => {}
+                        // Usually a deleted object still in the queue; harmless.
+                        kube_runtime::controller::Error::ObjectNotFound(obj) => {
+                            queue.forget(&(obj.namespace.clone(), obj.name.clone()));
+                            debug!(controller = %name, object = %obj, "object gone before reconcile");
+                        }
+                        other => {
+                            warn!(controller = %name, error = %other, "controller watch error (retrying)");
                         }
                     }
-                    futures::future::ready(())
-                })
-                .await;
+                }
+                futures::future::ready(())
+            })
+            .await;
             info!(controller = %name, "controller stopped");
         }
         .boxed()
     }
+}
+
+fn queue_key<K: Resource>(obj: &ObjectRef<K>) -> QueueKey {
+    (obj.namespace.clone(), obj.name.clone())
 }
 
 /// A reconcile function wrapped with metrics, panic recovery, Warning events and backoff.

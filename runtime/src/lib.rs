@@ -53,6 +53,8 @@ pub mod secure;
 pub mod server;
 #[cfg(feature = "testing")]
 pub mod testing;
+#[cfg(feature = "manager")]
+pub mod workqueue;
 
 #[cfg(feature = "manager")]
 pub use kube_runtime::{controller::Action, events::EventType};

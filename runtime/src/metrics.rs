@@ -1,8 +1,8 @@
 //! Prometheus metrics under controller-runtime's names, labels and buckets, so that the
 //! Grafana dashboards and alerts written for kubebuilder operators work unchanged.
 //!
-//! The definitions mirror `sigs.k8s.io/controller-runtime/pkg/internal/controller/metrics`
-//! and client-go's leader-election metric. prometheus-client appends `_total` to counters
+//! The definitions mirror `sigs.k8s.io/controller-runtime/pkg/internal/controller/metrics`,
+//! its workqueue metrics (see [`crate::workqueue`]) and client-go's leader-election metric. prometheus-client appends `_total` to counters
 //! itself, so counters are registered without it.
 
 use std::sync::{Arc, RwLock};
@@ -14,6 +14,8 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::{ConstGauge, Gauge};
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
+
+use crate::workqueue::{WorkQueue, WorkQueueFamilies};
 
 /// controller-runtime's `controller_runtime_reconcile_time_seconds` buckets.
 pub const RECONCILE_TIME_BUCKETS: [f64; 40] = [
@@ -79,6 +81,7 @@ pub struct Metrics {
     max_concurrent_reconciles: Family<ControllerLabels, Gauge>,
     active_workers: Family<ControllerLabels, Gauge>,
     leader_election_master_status: Family<NameLabels, Gauge>,
+    workqueue: WorkQueueFamilies,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -97,6 +100,7 @@ impl Metrics {
     /// A registry with controller-runtime's metrics and the process metrics.
     pub fn new() -> Self {
         let mut registry = Registry::default();
+        let workqueue = WorkQueueFamilies::register(&mut registry);
         let metrics = Self {
             registry: Arc::default(),
             reconcile_total: Family::default(),
@@ -107,6 +111,7 @@ impl Metrics {
             max_concurrent_reconciles: Family::default(),
             active_workers: Family::default(),
             leader_election_master_status: Family::default(),
+            workqueue,
         };
         registry.register(
             "controller_runtime_reconcile",
@@ -194,6 +199,11 @@ impl Metrics {
             metrics: self.clone(),
             labels,
         }
+    }
+
+    /// The `workqueue_*` bookkeeping of one controller's queue.
+    pub(crate) fn workqueue(&self, controller: &str) -> WorkQueue {
+        self.workqueue.queue(controller)
     }
 
     /// Sets `leader_election_master_status{name}` (1 leading, 0 standby).

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use cargo_operator_runtime::testing::{self, Responder};
-use cargo_operator_runtime::{Action, Controller, Manager, ManagerOptions};
+use cargo_operator_runtime::{Action, Controller, Manager, ManagerOptions, ReconcileError};
 use common::Guestbook;
 use http::Method;
 use serde_json::json;
@@ -54,12 +54,15 @@ async fn runs_a_controller_and_shuts_down_gracefully() {
     let reconciles = Arc::new(AtomicUsize::new(0));
     let counter = reconciles.clone();
     let mut manager = Manager::with_client("guestbook-operator", options, client);
+    // The first reconcile fails, so the object is retried once with backoff.
     manager.add_controller(Controller::new(
         "guestbook",
         move |_obj: Arc<Guestbook>, _ctx| {
             let counter = counter.clone();
             async move {
-                counter.fetch_add(1, Ordering::SeqCst);
+                if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+                    return Err(ReconcileError::msg("not yet"));
+                }
                 Ok(Action::await_change())
             }
         },
@@ -74,7 +77,7 @@ async fn runs_a_controller_and_shuts_down_gracefully() {
     let mut held_watches: Vec<Responder> = Vec::new();
     let mut saw_list = false;
     for _ in 0..200 {
-        if reconciles.load(Ordering::SeqCst) > 0 {
+        if reconciles.load(Ordering::SeqCst) > 1 {
             break;
         }
         let Some((request, responder)) = server.next_request().await else {
@@ -85,6 +88,10 @@ async fn runs_a_controller_and_shuts_down_gracefully() {
                 let mut review = request.body.clone();
                 review["status"] = json!({ "allowed": true });
                 responder.json(201, &review);
+            }
+            // The Warning event of the failed reconcile.
+            (&Method::POST, "/apis/events.k8s.io/v1/namespaces/default/events") => {
+                responder.json(201, &request.body);
             }
             (&Method::GET, "/apis/webapp.example.com/v1/guestbooks")
                 if request.query_param("watch").is_some() =>
@@ -106,7 +113,7 @@ async fn runs_a_controller_and_shuts_down_gracefully() {
         }
     }
     assert!(saw_list, "the controller never listed guestbooks");
-    assert_eq!(reconciles.load(Ordering::SeqCst), 1);
+    assert_eq!(reconciles.load(Ordering::SeqCst), 2);
 
     let (status, _) = http_get(probe_port, "/healthz").await;
     assert_eq!(status, 200);
@@ -126,6 +133,19 @@ async fn runs_a_controller_and_shuts_down_gracefully() {
         body.contains("controller_runtime_max_concurrent_reconciles{controller=\"guestbook\"} 1"),
         "{body}"
     );
+    // The listed object entered kube-runtime's queue, failed, was retried (kube-runtime
+    // requeues it itself: an add seen when its second reconcile starts) and succeeded.
+    let queue = "{name=\"guestbook\",controller=\"guestbook\"}";
+    for expected in [
+        format!("workqueue_adds_total{queue} 2"),
+        format!("workqueue_queue_duration_seconds_count{queue} 2"),
+        format!("workqueue_work_duration_seconds_count{queue} 2"),
+        format!("workqueue_retries_total{queue} 1"),
+        format!("workqueue_unfinished_work_seconds{queue} 0"),
+        "workqueue_depth{name=\"guestbook\",controller=\"guestbook\",priority=\"\"} 0".into(),
+    ] {
+        assert!(body.contains(&expected), "no `{expected}` in\n{body}");
+    }
 
     stop_tx.send(()).unwrap();
     let code = tokio::time::timeout(Duration::from_secs(10), run)
