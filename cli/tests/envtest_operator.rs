@@ -19,8 +19,9 @@ use cargo_operator_runtime::kube::{self, Client};
 use k8s_openapi::api::authentication::v1::SelfSubjectReview;
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::api::events::v1::Event;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use support::envtest::{Process, apply, dynamic_api, free_port, http_get, kubectl, yaml_documents};
 use support::{cargo, generated_target_dir, repo_root, run_ok};
@@ -41,13 +42,7 @@ async fn golden_operator_reconciles_its_samples_with_only_its_generated_rbac() {
     eprintln!("envtest started in {:.1?}", env.startup_time());
 
     let build = Instant::now();
-    let manifest: toml::Table = std::fs::read_to_string(project.join("Cargo.toml"))
-        .unwrap()
-        .parse()
-        .unwrap();
-    let package = manifest["package"]["name"].as_str().unwrap();
-    run_ok(cargo(&project).args(["build", "--bin", package]));
-    let binary = generated_target_dir().join("debug").join(package);
+    let binary = golden_operator();
     eprintln!("golden operator built in {:.1?}", build.elapsed());
 
     // The generated RBAC, as `make deploy` would install it.
@@ -273,6 +268,25 @@ async fn golden_operator_reconciles_its_samples_with_only_its_generated_rbac() {
     eprintln!("total {:.1?}", started.elapsed());
 }
 
+/// Builds the golden project's operator binary once for all tests of this file: one build
+/// instead of two cargo processes contending for the same project and target directory.
+fn golden_operator() -> PathBuf {
+    static BINARY: Mutex<Option<PathBuf>> = Mutex::new(None);
+    let mut binary = BINARY.lock().unwrap_or_else(|e| e.into_inner());
+    binary
+        .get_or_insert_with(|| {
+            let project = repo_root().join("testdata/project");
+            let manifest: toml::Table = std::fs::read_to_string(project.join("Cargo.toml"))
+                .unwrap()
+                .parse()
+                .unwrap();
+            let package = manifest["package"]["name"].as_str().unwrap();
+            run_ok(cargo(&project).args(["build", "--bin", package]));
+            generated_target_dir().join("debug").join(package)
+        })
+        .clone()
+}
+
 /// Writes `admin` (the envtest admin kubeconfig) to `path` with `as: <user>` on its user.
 fn write_impersonating_kubeconfig(admin: &Path, path: &Path, user: &str) {
     let mut config: serde_yaml::Value =
@@ -414,13 +428,7 @@ async fn operator_without_rbac_names_each_missing_permission() {
     else {
         return;
     };
-    let manifest: toml::Table = std::fs::read_to_string(project.join("Cargo.toml"))
-        .unwrap()
-        .parse()
-        .unwrap();
-    let package = manifest["package"]["name"].as_str().unwrap();
-    run_ok(cargo(&project).args(["build", "--bin", package]));
-    let binary = generated_target_dir().join("debug").join(package);
+    let binary = golden_operator();
 
     let kubeconfig = env.dir().join("unprivileged.kubeconfig");
     write_impersonating_kubeconfig(
