@@ -2,8 +2,9 @@
 //! Grafana dashboards and alerts written for kubebuilder operators work unchanged.
 //!
 //! The definitions mirror `sigs.k8s.io/controller-runtime/pkg/internal/controller/metrics`,
-//! its workqueue metrics (see [`crate::workqueue`]) and client-go's leader-election metric. prometheus-client appends `_total` to counters
-//! itself, so counters are registered without it.
+//! its workqueue metrics (see [`crate::workqueue`]) and client-go's leader-election metric.
+//! prometheus-client appends `_total` to counters itself, so counters are registered without
+//! it.
 
 use std::sync::{Arc, RwLock};
 
