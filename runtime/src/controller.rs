@@ -285,7 +285,7 @@ impl<K: ControllerResource> RunnableController for Controller<K> {
                         kube_runtime::controller::Error::ReconcilerFailed(..) => {}
                         // Usually a deleted object still in the queue; harmless.
                         kube_runtime::controller::Error::ObjectNotFound(obj) => {
-                            queue.forget(&(obj.namespace.clone(), obj.name.clone()));
+                            queue.forget(&queue_key(&obj));
                             debug!(controller = %name, object = %obj, "object gone before reconcile");
                         }
                         other => {
