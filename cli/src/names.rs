@@ -1,100 +1,223 @@
-//! Validation of user-supplied names and the names derived from them.
-//!
-//! Every rule here is the API server's or cargo's own, checked before anything is written, so
-//! a bad flag fails with a message instead of a project that later fails to build or apply.
+//! The one validation layer for the names and values a user gives on the command line or in
+//! the project file: each checks the shape (with core's Kubernetes, Rust and cargo rules)
+//! and what the name would collide with, and fails with one line naming the value, the
+//! rule and a fix.
 
 use anyhow::{Result, bail};
-use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
+use cargo_operator_core::names;
 
-/// The plural resource name of a kind, e.g. `Guestbook` → `guestbooks`.
-///
-/// Uses the `pluralizer` crate (a port of pluralize.js, which handles irregulars such as
-/// Policy → policies, Ingress → ingresses, Child → children), the same crate the derive
-/// uses, so the CLI and `#[derive(CustomResource)]` always agree on the plural.
-pub fn plural(kind: &str) -> String {
-    pluralizer::pluralize(&kind.to_lowercase(), 2, false)
+use crate::project::{Project, Resource};
+
+/// Names the generated code declares or imports next to a kind's own types: a kind with one
+/// of these names would clash with them in the scaffolded modules.
+const GENERATED_NAMES: &[&str] = &[
+    // src/controller/<kind>.rs
+    "Action",
+    "Api",
+    "Arc",
+    "BTreeMap",
+    "ConfigMap",
+    "Context",
+    "Controller",
+    "Duration",
+    "EventType",
+    "ObjectMeta",
+    "Patch",
+    "PatchParams",
+    "ReconcileError",
+    "ResourceExt",
+    // api/src/<group>/<version>/<kind>.rs
+    "Condition",
+    "CustomResource",
+    "Deserialize",
+    "JsonSchema",
+    "Serialize",
+];
+
+/// The packages a generated project depends on: a project name equal to one (as a crate
+/// name) would make cargo see two crates of that name.
+const DEPENDENCIES: &[&str] = &[
+    "api",
+    "cargo-operator-runtime",
+    "k8s-openapi",
+    "kube",
+    "schemars",
+    "serde",
+    "serde-json",
+    "tokio",
+];
+
+fn invalid(what: &str, value: &str, why: &str, fix: &str) -> anyhow::Error {
+    anyhow::anyhow!("invalid {what} `{value}`: it {why}; {fix}")
 }
 
-/// DNS-1123 label: what Kubernetes requires of a group segment, a namespace, a name prefix.
-fn is_dns_label(value: &str) -> bool {
-    !value.is_empty()
-        && value.len() <= 63
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !value.starts_with('-')
-        && !value.ends_with('-')
+pub fn validate_project_name(name: &str) -> Result<()> {
+    let kebab = heck::ToKebabCase::to_kebab_case(name);
+    let example = if kebab != name && names::dns1035_label(&kebab).is_ok() {
+        kebab
+    } else {
+        "guestbook-operator".to_string()
+    };
+    let fix = format!(
+        "use lowercase letters, digits and `-`, starting with a letter (it names the cargo package, the binary, the image and Kubernetes objects), e.g. `{example}`"
+    );
+    names::cargo_package(name).map_err(|why| invalid("project name", name, &why, &fix))?;
+    names::dns1035_label(name).map_err(|why| invalid("project name", name, &why, &fix))?;
+    // `<name>-controller-manager-metrics-service` must stay a DNS label (a Service name).
+    let longest = format!("{name}-controller-manager-metrics-service");
+    if longest.len() > 63 {
+        return Err(invalid(
+            "project name",
+            name,
+            &format!(
+                "is too long: the metrics Service `{longest}` would have {} characters, and a Service name has at most 63",
+                longest.len()
+            ),
+            &format!(
+                "use at most {} characters",
+                63 - (longest.len() - name.len())
+            ),
+        ));
+    }
+    let crate_name = name.replace('-', "_");
+    if let Some(dep) = DEPENDENCIES.iter().find(|d| {
+        d.replace('-', "_") == crate_name || format!("{crate_name}_api") == d.replace('-', "_")
+    }) {
+        return Err(invalid(
+            "project name",
+            name,
+            &format!("collides with the generated project's dependency `{dep}`"),
+            "choose another name, e.g. add `-operator`",
+        ));
+    }
+    Ok(())
 }
 
 pub fn validate_domain(domain: &str) -> Result<()> {
-    if domain.len() > 253 || domain.split('.').any(|label| !is_dns_label(label)) {
-        bail!(
-            "invalid --domain `{domain}`: it must be a lowercase DNS name such as `example.com` \
-             (the API group of every resource ends with it)"
-        );
-    }
-    Ok(())
+    names::dns_subdomain(domain).map_err(|why| {
+        invalid(
+            "--domain",
+            domain,
+            &why,
+            "use a lowercase DNS name such as `example.com` (the API group of every resource ends with it)",
+        )
+    })
 }
 
-pub fn validate_group(group: &str) -> Result<()> {
-    if group.split('.').any(|label| !is_dns_label(label)) {
-        bail!(
-            "invalid --group `{group}`: use a lowercase DNS label such as `webapp`; \
-             the domain is appended to form the API group"
-        );
-    }
-    Ok(())
+pub fn validate_group(group: &str, domain: &str) -> Result<()> {
+    let fix =
+        "use a lowercase DNS label such as `webapp`; the domain is appended to form the API group";
+    names::dns_subdomain(group).map_err(|why| invalid("--group", group, &why, fix))?;
+    names::rust_identifier(&names::module_name(group)).map_err(|why| {
+        invalid(
+            "--group",
+            group,
+            &format!(
+                "names the Rust module `{}`, which {why}",
+                names::module_name(group)
+            ),
+            fix,
+        )
+    })?;
+    let full = format!("{group}.{domain}");
+    names::api_group(&full).map_err(|why| {
+        invalid(
+            "--group",
+            group,
+            &format!("makes the API group `{full}`, which {why}"),
+            fix,
+        )
+    })
 }
 
-/// Kubernetes API versions: `v1`, `v2beta3`, `v1alpha1`.
 pub fn validate_version(version: &str) -> Result<()> {
-    let valid = version.strip_prefix('v').is_some_and(|rest| {
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let (major, qualifier) = rest.split_at(digits);
-        let qualifier_ok = qualifier.is_empty()
-            || ["alpha", "beta"].iter().any(|stage| {
-                qualifier.strip_prefix(stage).is_some_and(|n| {
-                    !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0')
-                })
-            });
-        !major.is_empty() && !major.starts_with('0') && qualifier_ok
-    });
-    if !valid {
-        bail!(
-            "invalid --version `{version}`: use a Kubernetes API version such as v1, v1alpha1 or v2beta1"
-        );
-    }
-    Ok(())
+    names::kube_version(version).map_err(|why| {
+        invalid(
+            "--version",
+            version,
+            &why,
+            "use e.g. v1, v1alpha1 or v2beta1",
+        )
+    })
 }
 
 pub fn validate_kind(kind: &str) -> Result<()> {
-    let camel = kind.to_upper_camel_case();
-    if kind.is_empty() || !kind.starts_with(|c: char| c.is_ascii_uppercase()) || camel != kind {
-        bail!("invalid --kind `{kind}`: use UpperCamelCase, e.g. `{camel}`");
+    let fix = "use UpperCamelCase ASCII letters and digits, e.g. `Guestbook`";
+    names::kind(kind).map_err(|why| invalid("--kind", kind, &why, fix))?;
+    names::rust_identifier(kind).map_err(|why| {
+        invalid(
+            "--kind",
+            kind,
+            &format!("names the generated Rust type, and {why}"),
+            "choose another kind name",
+        )
+    })?;
+    if GENERATED_NAMES.contains(&kind) {
+        return Err(invalid(
+            "--kind",
+            kind,
+            "is a name the scaffolded code already uses next to the kind's types",
+            "choose another kind name",
+        ));
     }
-    if kind.len() > 63 || !kind.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        bail!("invalid --kind `{kind}`: only ASCII letters and digits are allowed");
-    }
-    Ok(())
+    names::rust_identifier(&names::snake_case(kind)).map_err(|why| {
+        invalid(
+            "--kind",
+            kind,
+            &format!(
+                "names the Rust module `{}`, which {why}",
+                names::snake_case(kind)
+            ),
+            "choose another kind name",
+        )
+    })
 }
 
-/// Project names become cargo package names, binary names, image names and Kubernetes
-/// object name prefixes, so they must satisfy all of them: a DNS label.
-pub fn validate_project_name(name: &str) -> Result<()> {
-    if !is_dns_label(name) || name.starts_with(|c: char| c.is_ascii_digit()) {
-        bail!(
-            "invalid project name `{name}`: use lowercase letters, digits and `-`, starting with a \
-             letter (it names the cargo package, the binary, the image and Kubernetes objects); \
-             try `{}`",
-            name.to_kebab_case()
-        );
-    }
-    Ok(())
+pub fn validate_plural(plural: &str) -> Result<()> {
+    names::dns1035_label(plural).map_err(|why| {
+        invalid(
+            "--plural",
+            plural,
+            &why,
+            "use a lowercase plural such as `guestbooks`",
+        )
+    })
 }
 
-/// Rust module name for a group or version (`my-group` → `my_group`).
-pub fn module_name(value: &str) -> String {
-    value.replace(['.', '-'], "_").to_snake_case()
+/// A new resource must not take another kind's names: the API server answers a CRD whose
+/// kind, list kind or plural another CRD of the group already uses by taking the *existing*
+/// CRD out of service (`NamesAccepted=False`).
+pub fn check_collisions(project: &Project, new: &Resource) -> Result<()> {
+    for other in project.resources.iter().filter(|r| r.group == new.group) {
+        if other.kind == new.kind {
+            continue;
+        }
+        let clash = if other.plural == new.plural {
+            Some(format!("its plural `{}`", new.plural))
+        } else if format!("{}List", other.kind) == new.kind {
+            Some(format!("the list kind of {}", other.kind))
+        } else if format!("{}List", new.kind) == other.kind {
+            Some(format!(
+                "its list kind `{}List`, a kind of this group",
+                new.kind
+            ))
+        } else if names::singular(&other.kind) == new.plural
+            || other.plural == names::singular(&new.kind)
+        {
+            Some("a resource name of another kind".to_string())
+        } else {
+            None
+        };
+        if let Some(clash) = clash {
+            bail!(
+                "--kind {} in group {} clashes with {} ({clash}); the API server would take the existing CRD out of service; choose another kind or --plural",
+                new.kind,
+                new.group,
+                other.kind
+            );
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -102,50 +225,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn plurals_follow_kubebuilder_including_irregulars() {
-        for (kind, expected) in [
-            ("Guestbook", "guestbooks"),
-            ("Policy", "policies"),
-            ("Ingress", "ingresses"),
-            ("Memcached", "memcacheds"),
-            ("Proxy", "proxies"),
-            ("Child", "children"),
-            ("Bus", "buses"),
-        ] {
-            assert_eq!(plural(kind), expected, "plural of {kind}");
-        }
-    }
-
-    #[test]
-    fn versions() {
-        for ok in ["v1", "v2", "v1alpha1", "v1beta2", "v10"] {
-            validate_version(ok).unwrap();
-        }
-        for bad in [
-            "1",
-            "v",
-            "v0",
-            "V1",
-            "v1alpha",
-            "v1gamma1",
-            "v1alpha01",
-            "v1-beta1",
-        ] {
-            assert!(validate_version(bad).is_err(), "{bad} should be rejected");
-        }
-    }
-
-    #[test]
-    fn kinds_groups_domains_and_project_names() {
+    fn names_are_checked_for_shape_and_collisions() {
         validate_kind("Guestbook").unwrap();
-        assert!(validate_kind("guestbook").is_err());
-        assert!(validate_kind("Guest_book").is_err());
-        validate_group("webapp").unwrap();
-        assert!(validate_group("WebApp").is_err());
-        validate_domain("example.com").unwrap();
-        assert!(validate_domain("example..com").is_err());
+        validate_kind("HTTPRoute").unwrap();
+        for bad in [
+            "guestbook",
+            "Guest_book",
+            "Self",
+            "Option",
+            "Context",
+            "Box",
+        ] {
+            assert!(validate_kind(bad).is_err(), "{bad}");
+        }
+        validate_group("webapp", "example.com").unwrap();
+        for bad in ["WebApp", "crate", "a..b"] {
+            assert!(validate_group(bad, "example.com").is_err(), "{bad}");
+        }
+        assert!(validate_group("x", &format!("{}.com", "a".repeat(250))).is_err());
         validate_project_name("guestbook-operator").unwrap();
-        assert!(validate_project_name("Guestbook_Operator").is_err());
-        assert!(validate_project_name("1operator").is_err());
+        for bad in [
+            "Guestbook_Operator",
+            "1operator",
+            "tokio",
+            "api",
+            "test",
+            &"a".repeat(40),
+        ] {
+            assert!(validate_project_name(bad).is_err(), "{bad}");
+        }
+        validate_version("v1alpha1").unwrap();
+        assert!(validate_version("v1-beta1").is_err());
     }
 }

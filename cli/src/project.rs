@@ -7,6 +7,8 @@ use anyhow::{Context as _, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+use crate::names;
+
 /// Name of the project file at the root of every generated project.
 pub const PROJECT_FILE: &str = "operator.toml";
 
@@ -93,7 +95,35 @@ impl Project {
                 project.layout
             );
         }
+        project
+            .validate()
+            .with_context(|| format!("{} was edited into an invalid state", path.display()))?;
         Ok(project)
+    }
+
+    /// Every name in the model passes the checks the commands apply to flags: a hand-edited
+    /// project file cannot feed the templates what a flag could not.
+    pub fn validate(&self) -> Result<()> {
+        names::validate_project_name(&self.project_name)?;
+        names::validate_domain(&self.domain)?;
+        for (i, resource) in self.resources.iter().enumerate() {
+            names::validate_group(&resource.group, &self.domain)?;
+            names::validate_version(&resource.version)?;
+            names::validate_kind(&resource.kind)?;
+            names::validate_plural(&resource.plural)?;
+            if self.resources[..i].iter().any(|r| {
+                (&r.group, &r.version, &r.kind)
+                    == (&resource.group, &resource.version, &resource.kind)
+            }) {
+                bail!(
+                    "{}/{} {} is listed twice",
+                    resource.group,
+                    resource.version,
+                    resource.kind
+                );
+            }
+        }
+        Ok(())
     }
 }
 
@@ -106,12 +136,16 @@ pub struct Workspace {
 
 impl Workspace {
     /// Finds the project file in `start` or one of its parents, like cargo finds Cargo.toml.
+    /// A write that an earlier command left unfinished is undone first.
     pub fn discover(start: &Path) -> Result<Self> {
         let start = start
             .canonicalize()
             .with_context(|| format!("cannot access {}", start.display()))?;
         for dir in start.ancestors() {
             let file = dir.join(PROJECT_FILE);
+            if file.is_file() || dir.join(crate::transaction::DIR).is_dir() {
+                crate::transaction::recover(dir)?;
+            }
             if file.is_file() {
                 let text = std::fs::read_to_string(&file)
                     .with_context(|| format!("cannot read {}", file.display()))?;

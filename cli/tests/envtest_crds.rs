@@ -33,7 +33,7 @@ async fn every_generated_crd_is_established_and_judged_like_the_offline_validato
     let started = Instant::now();
     let mut tally = Tally::default();
     for source in sources() {
-        let Some(env) = EnvironmentBuilder::new().start_or_skip().await else {
+        let Some(env) = EnvironmentBuilder::new().start_or_skip() else {
             return;
         };
         check_source(&env, &source, &mut tally).await;
@@ -167,7 +167,7 @@ async fn check_source(env: &Environment, source: &Source, tally: &mut Tally) {
                 continue;
             }
         };
-        if let Err(error) = env.install_crds([crd]).await {
+        if let Err(error) = env.install_crds([crd]) {
             tally
                 .failures
                 .push(format!("{here}: rejected by the API server: {error}"));

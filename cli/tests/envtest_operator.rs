@@ -35,7 +35,6 @@ async fn golden_operator_reconciles_its_samples_with_only_its_generated_rbac() {
     let Some(env) = EnvironmentBuilder::new()
         .crd_paths([project.join("config/crd/bases")])
         .start_or_skip()
-        .await
     else {
         return;
     };
@@ -424,7 +423,6 @@ async fn operator_without_rbac_names_each_missing_permission() {
     let Some(env) = EnvironmentBuilder::new()
         .crd_paths([project.join("config/crd/bases")])
         .start_or_skip()
-        .await
     else {
         return;
     };

@@ -1,19 +1,15 @@
-//! `#[derive(CustomResource)]` and `#[rbac(...)]` for cargo-operator: kubebuilder markers as
-//! compiler-checked Rust attributes.
+//! `#[derive(CustomResource)]`, `#[derive(Schema)]` and `#[rbac(...)]` for cargo-operator:
+//! kubebuilder markers as compiler-checked Rust attributes.
 //!
-//! Use these through `cargo_operator_runtime`, which re-exports them together with the
-//! dependencies the expansion refers to (`cargo_operator_runtime::__private`).
+//! Use these through `cargo_operator_runtime`, which re-exports them together with what the
+//! expansion calls (`cargo_operator_runtime::__private`). The attributes are typed structs on
+//! darling ([`attrs`]); every Kubernetes rule they are checked against lives in
+//! `cargo-operator-core`.
 
-mod attr_parse;
+mod attrs;
 mod expand;
-mod field_attrs;
-mod patch;
-mod rbac;
-mod resource_attrs;
-mod schema;
-mod schema_derive;
 mod serde_names;
-mod shape_check;
+mod shape;
 
 use proc_macro::TokenStream;
 
@@ -26,9 +22,7 @@ use proc_macro::TokenStream;
 #[proc_macro_derive(CustomResource, attributes(resource, field))]
 pub fn derive_custom_resource(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    expand::derive(input)
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    expand::custom_resource::derive(input).into()
 }
 
 /// `schemars::JsonSchema` for types nested in a spec or status, honouring `#[field(...)]`.
@@ -38,25 +32,18 @@ pub fn derive_custom_resource(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Schema, attributes(field))]
 pub fn derive_schema(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    schema_derive::derive(input)
+    expand::schema::derive(input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }
 
-/// Declares one RBAC rule the controller needs; checked at compile time, the item is unchanged.
+/// Declares one RBAC rule the code needs; checked at compile time and registered in the
+/// program, so that `cargo operator manifests` writes it into the manager's ClusterRole.
 ///
 /// `#[rbac(groups = ["webapp.example.com"], resources = ["guestbooks"], verbs = ["get", "list", "watch"])]`
 /// Optional: `resource_names = [...]`; `urls = ["/metrics"]` (non-resource URLs, instead of
-/// groups/resources). `cargo operator manifests` collects these into the ClusterRole.
+/// groups/resources).
 #[proc_macro_attribute]
 pub fn rbac(args: TokenStream, item: TokenStream) -> TokenStream {
-    let item2: proc_macro2::TokenStream = item.into();
-    match rbac::rbac(args.into(), item2.clone()) {
-        Ok(ts) => ts.into(),
-        Err(e) => {
-            let mut out = e.into_compile_error();
-            out.extend(item2);
-            out.into()
-        }
-    }
+    expand::rbac::rbac(args.into(), item.into()).into()
 }

@@ -1,9 +1,13 @@
 //! What every reconcile gets besides the object: the client and an event recorder.
 
 use kube::Client;
-use kube::api::Api;
-use kube::core::{ClusterResourceScope, NamespaceResourceScope, Resource, ResourceExt};
+use kube::api::{Api, Patch, PatchParams};
+use kube::core::{Resource, ResourceExt};
 use kube_runtime::events::{Event, EventType, Recorder, Reporter};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::scope::ApiScope;
 
 /// Shared, read-only state handed to every reconcile of one controller.
 pub struct Context {
@@ -64,6 +68,47 @@ impl Context {
         K::Scope::api(self.client.clone(), obj.namespace().as_deref())
     }
 
+    /// The field manager of this controller's server-side applies: its name.
+    pub fn field_manager(&self) -> &str {
+        &self.controller_name
+    }
+
+    /// Server-side applies `obj` as this controller's field manager: creates it, or makes the
+    /// fields this controller manages exactly what `obj` says (and drops the ones it no
+    /// longer sets), taking them over from other managers. Idempotent: applying the same
+    /// object again changes nothing.
+    pub async fn apply<K>(&self, obj: &K) -> Result<K, kube::Error>
+    where
+        K: Resource<DynamicType = ()> + Serialize + DeserializeOwned + Clone + std::fmt::Debug,
+        K::Scope: ApiScope,
+    {
+        let params = PatchParams::apply(&self.controller_name).force();
+        self.api_for(obj)
+            .patch(&obj.name_any(), &params, &Patch::Apply(obj))
+            .await
+    }
+
+    /// Server-side applies the status of `obj` (through the status subresource) as this
+    /// controller's field manager: the status fields this controller sets are exactly
+    /// `status`, the rest (other managers') are left alone.
+    pub async fn apply_status<K, S>(&self, obj: &K, status: &S) -> Result<K, kube::Error>
+    where
+        K: Resource<DynamicType = ()> + DeserializeOwned + Clone + std::fmt::Debug,
+        K::Scope: ApiScope,
+        S: Serialize,
+    {
+        let patch = serde_json::json!({
+            "apiVersion": K::api_version(&()),
+            "kind": K::kind(&()),
+            "metadata": { "name": obj.name_any() },
+            "status": status,
+        });
+        let params = PatchParams::apply(&self.controller_name).force();
+        self.api_for(obj)
+            .patch_status(&obj.name_any(), &params, &Patch::Apply(&patch))
+            .await
+    }
+
     /// Publishes an `events.k8s.io/v1` Event about `obj` (shown by `kubectl describe`).
     /// Repeats of the same event are folded into one Event series by the recorder.
     pub async fn publish_event<K: Resource<DynamicType = ()>>(
@@ -97,33 +142,4 @@ fn truncate_note(mut note: String) -> String {
         note.push_str("...");
     }
     note
-}
-
-/// How to build an `Api` for a kind of a given scope (namespaced or cluster).
-pub trait ApiScope {
-    /// An `Api` in `namespace` (namespaced kinds) or cluster wide.
-    fn api<K>(client: Client, namespace: Option<&str>) -> Api<K>
-    where
-        K: Resource<DynamicType = (), Scope = Self>;
-}
-
-impl ApiScope for NamespaceResourceScope {
-    fn api<K>(client: Client, namespace: Option<&str>) -> Api<K>
-    where
-        K: Resource<DynamicType = (), Scope = Self>,
-    {
-        match namespace {
-            Some(ns) => Api::namespaced(client, ns),
-            None => Api::default_namespaced(client),
-        }
-    }
-}
-
-impl ApiScope for ClusterResourceScope {
-    fn api<K>(client: Client, _namespace: Option<&str>) -> Api<K>
-    where
-        K: Resource<DynamicType = (), Scope = Self>,
-    {
-        Api::all(client)
-    }
 }

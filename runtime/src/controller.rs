@@ -13,10 +13,10 @@ use futures::future::{BoxFuture, FutureExt};
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
 use kube::Client;
-use kube::api::Api;
 use kube::core::Resource;
 use kube_runtime::controller::{
     Action, Config as RuntimeConfig, ReconcileRequest, applier, trigger_owners, trigger_self,
+    trigger_with,
 };
 use kube_runtime::events::EventType;
 use kube_runtime::reflector::{self, ObjectRef, reflector};
@@ -28,8 +28,9 @@ use tracing::{Instrument, debug, error, info, info_span, warn};
 use crate::context::Context;
 use crate::error::ReconcileError;
 use crate::leader::Leadership;
-use crate::manager::Shutdown;
 use crate::metrics::{ControllerMetrics, Metrics, ReconcileResult};
+use crate::scope::ApiScope;
+use crate::shutdown::Shutdown;
 use crate::workqueue::QueueKey;
 
 /// controller-runtime's default per-item backoff: 5 ms doubling up to 1000 s.
@@ -48,22 +49,36 @@ type ReconcileFn<K> = Arc<
         + Send
         + Sync,
 >;
-/// Watches one owned kind and maps its events to reconcile requests of the owner.
-type OwnsFn<K> = Box<dyn FnOnce(&Client) -> TriggerStream<K> + Send>;
+/// Watches one more kind (owned, or mapped) and turns its changes into reconcile requests;
+/// called with the client and the controller's namespace (`None`: all).
+type TriggerFn<K> = Box<dyn FnOnce(&Client, Option<&str>) -> TriggerStream<K> + Send>;
 type TriggerStream<K> = BoxStream<'static, Result<ReconcileRequest<K>, watcher::Error>>;
 
 /// The bounds every watched kind needs; any `#[derive(CustomResource)]` type and any
 /// k8s-openapi type meets them.
 pub trait ControllerResource:
-    Resource<DynamicType = ()> + Clone + DeserializeOwned + Debug + Send + Sync + 'static
+    Resource<DynamicType = (), Scope: ApiScope>
+    + Clone
+    + DeserializeOwned
+    + Debug
+    + Send
+    + Sync
+    + 'static
 {
 }
 impl<K> ControllerResource for K where
-    K: Resource<DynamicType = ()> + Clone + DeserializeOwned + Debug + Send + Sync + 'static
+    K: Resource<DynamicType = (), Scope: ApiScope>
+        + Clone
+        + DeserializeOwned
+        + Debug
+        + Send
+        + Sync
+        + 'static
 {
 }
 
-/// A reconciler for the kind `K`, watched in all namespaces. Build it, then hand it to
+/// A reconciler for the kind `K`, watched in all namespaces (or in one, see
+/// [`namespace`](Controller::namespace)). Build it, then hand it to
 /// [`Manager::add_controller`](crate::Manager::add_controller).
 pub struct Controller<K: ControllerResource> {
     name: String,
@@ -73,7 +88,8 @@ pub struct Controller<K: ControllerResource> {
     backoff_max: Duration,
     warning_event_interval: Duration,
     watcher_config: watcher::Config,
-    owns: Vec<OwnsFn<K>>,
+    namespace: Option<String>,
+    triggers: Vec<TriggerFn<K>>,
 }
 
 impl<K: ControllerResource> Controller<K> {
@@ -92,7 +108,8 @@ impl<K: ControllerResource> Controller<K> {
             backoff_max: DEFAULT_ERROR_BACKOFF_MAX,
             warning_event_interval: DEFAULT_WARNING_EVENT_INTERVAL,
             watcher_config: watcher::Config::default(),
-            owns: Vec::new(),
+            namespace: None,
+            triggers: Vec::new(),
         }
     }
 
@@ -102,13 +119,51 @@ impl<K: ControllerResource> Controller<K> {
     }
 
     /// Also reconcile the owner `K` when a `C` it owns (by `ownerReferences` with
-    /// `controller: true`) changes.
+    /// `controller: true`) changes (controller-runtime's `Owns`). Set the reference with
+    /// [`owner::set_controller_reference`](crate::owner::set_controller_reference).
     #[must_use]
-    pub fn owns<C: ControllerResource>(mut self) -> Self {
-        self.owns.push(Box::new(|client| {
+    pub fn owns<C: ControllerResource>(self) -> Self {
+        self.owns_with::<C>(watcher::Config::default())
+    }
+
+    /// [`owns`](Self::owns), watching only the `C`s that `config` selects (e.g. by label).
+    #[must_use]
+    pub fn owns_with<C: ControllerResource>(mut self, config: watcher::Config) -> Self {
+        self.triggers.push(Box::new(move |client, namespace| {
             let children =
-                watcher::watcher(Api::<C>::all(client.clone()), watcher::Config::default());
+                watcher::watcher(C::Scope::watch_api::<C>(client.clone(), namespace), config);
             trigger_owners(children.touched_objects(), (), ()).boxed()
+        }));
+        self
+    }
+
+    /// Also reconcile the `K`s that `mapper` names whenever a `C` changes
+    /// (controller-runtime's `Watches` with `EnqueueRequestsFromMapFunc`): e.g. every
+    /// `Guestbook` that refers to a changed `Secret`.
+    #[must_use]
+    pub fn watches<C, I, F>(self, mapper: F) -> Self
+    where
+        C: ControllerResource,
+        F: Fn(C) -> I + Send + Sync + 'static,
+        I: IntoIterator<Item = ObjectRef<K>> + Send + 'static,
+        I::IntoIter: Send,
+    {
+        self.watches_with(watcher::Config::default(), mapper)
+    }
+
+    /// [`watches`](Self::watches), watching only the `C`s that `config` selects.
+    #[must_use]
+    pub fn watches_with<C, I, F>(mut self, config: watcher::Config, mapper: F) -> Self
+    where
+        C: ControllerResource,
+        F: Fn(C) -> I + Send + Sync + 'static,
+        I: IntoIterator<Item = ObjectRef<K>> + Send + 'static,
+        I::IntoIter: Send,
+    {
+        self.triggers.push(Box::new(move |client, namespace| {
+            let changed =
+                watcher::watcher(C::Scope::watch_api::<C>(client.clone(), namespace), config);
+            trigger_with(changed.touched_objects(), mapper).boxed()
         }));
         self
     }
@@ -134,6 +189,15 @@ impl<K: ControllerResource> Controller<K> {
     #[must_use]
     pub fn warning_event_interval(mut self, interval: Duration) -> Self {
         self.warning_event_interval = interval;
+        self
+    }
+
+    /// Watches (and so reconciles) only the objects in `namespace`, and only the owned and
+    /// watched objects there too: an operator installed per namespace needs only a Role in
+    /// it, not a ClusterRole.
+    #[must_use]
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into());
         self
     }
 
@@ -165,8 +229,8 @@ impl<K: ControllerResource> Controller<K> {
 /// kinds in one list.
 pub(crate) trait RunnableController: Send {
     fn name(&self) -> &str;
-    /// `(group, version, plural)` of the watched kind, for the RBAC preflight.
-    fn resource(&self) -> (String, String, String);
+    /// `(group, plural, namespace)` of the watched kind, for the RBAC preflight.
+    fn resource(&self) -> (String, String, Option<String>);
     fn run(
         self: Box<Self>,
         client: Client,
@@ -182,11 +246,11 @@ impl<K: ControllerResource> RunnableController for Controller<K> {
         &self.name
     }
 
-    fn resource(&self) -> (String, String, String) {
+    fn resource(&self) -> (String, String, Option<String>) {
         (
             K::group(&()).into_owned(),
-            K::version(&()).into_owned(),
             K::plural(&()).into_owned(),
+            self.namespace.clone(),
         )
     }
 
@@ -217,15 +281,18 @@ impl<K: ControllerResource> RunnableController for Controller<K> {
             trigger_self(
                 reflector(
                     writer,
-                    watcher::watcher(Api::<K>::all(client.clone()), this.watcher_config),
+                    watcher::watcher(
+                        K::Scope::watch_api::<K>(client.clone(), this.namespace.as_deref()),
+                        this.watcher_config,
+                    ),
                 )
                 .applied_objects(),
                 (),
             )
             .boxed(),
         ];
-        for owns in this.owns {
-            triggers.push(owns(&client));
+        for trigger in this.triggers {
+            triggers.push(trigger(&client, this.namespace.as_deref()));
         }
         let queue = Arc::new(metrics.workqueue(&this.name));
         let added = queue.clone();

@@ -15,8 +15,9 @@ use serde::de::DeserializeOwned;
 
 pub use kube_runtime::finalizer::Event;
 
-use crate::context::{ApiScope, Context};
+use crate::context::Context;
 use crate::error::ReconcileError;
+use crate::scope::ApiScope;
 
 /// Runs `reconcile` with `Event::Apply(obj)` or, once `obj` is being deleted, with
 /// `Event::Cleanup(obj)`, adding and removing the finalizer `finalizer_name`

@@ -31,8 +31,10 @@ pub mod conditions;
 mod context;
 #[cfg(feature = "manager")]
 mod controller;
+/// A real kube-apiserver + etcd for controller tests: `cargo-operator-envtest` with kube
+/// clients.
 #[cfg(feature = "envtest")]
-pub mod envtest;
+pub use cargo_operator_envtest as envtest;
 #[cfg(feature = "manager")]
 mod error;
 #[cfg(feature = "manager")]
@@ -48,9 +50,15 @@ pub mod metrics;
 #[cfg(feature = "manager")]
 pub mod options;
 #[cfg(feature = "manager")]
+pub mod owner;
+#[cfg(feature = "manager")]
+mod scope;
+#[cfg(feature = "manager")]
 pub mod secure;
 #[cfg(feature = "manager")]
 pub mod server;
+#[cfg(feature = "manager")]
+mod shutdown;
 #[cfg(feature = "testing")]
 pub mod testing;
 #[cfg(feature = "manager")]
@@ -60,29 +68,39 @@ pub mod workqueue;
 pub use kube_runtime::{controller::Action, events::EventType};
 #[cfg(feature = "manager")]
 pub use {
-    context::{ApiScope, Context},
+    context::Context,
     controller::{
         Controller, ControllerResource, DEFAULT_ERROR_BACKOFF_BASE, DEFAULT_ERROR_BACKOFF_MAX,
         DEFAULT_WARNING_EVENT_INTERVAL, InstrumentedReconciler, ReconcileFailure,
     },
     error::{Error, ReconcileError},
     logging::init_logging,
-    manager::{Manager, Shutdown, ShutdownTrigger},
+    manager::Manager,
     metrics::Metrics,
     options::{LogFormat, ManagerOptions},
+    scope::ApiScope,
+    shutdown::{Shutdown, ShutdownTrigger},
 };
 #[cfg(feature = "manager")]
 pub use {kube, prometheus_client, tokio, tracing};
 
-#[doc(hidden)]
-pub mod schema;
+mod derive_support;
+mod emit;
 
-/// Re-exports used by the code `#[derive(CustomResource)]` expands to. Not a public API.
+/// Every `#[rbac(...)]` rule compiled into this program: what `cargo operator manifests`
+/// writes into the manager's ClusterRole.
+pub fn registered_rbac_rules() -> Vec<cargo_operator_core::rbac::Rule> {
+    derive_support::registered_rules()
+}
+
+/// What the code of the derives and of `#[rbac]` refers to. Not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::schema;
+    pub use crate::derive_support::{RBAC_RULES, crd, patch_schema, schema_of};
+    pub use cargo_operator_core as core;
     pub use k8s_openapi;
     pub use kube_core;
+    pub use linkme;
     pub use schemars;
     pub use serde;
     pub use serde_json;

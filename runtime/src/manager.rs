@@ -6,13 +6,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use futures::FutureExt;
-use futures::future::{BoxFuture, Shared};
 use k8s_openapi::api::authorization::v1::{
     ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
 };
 use kube::Client;
 use kube::api::{Api, PostParams};
-use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tracing::{error, info, warn};
 
@@ -23,48 +21,7 @@ use crate::logging::init_logging;
 use crate::metrics::Metrics;
 use crate::options::ManagerOptions;
 use crate::server::{self, Readiness};
-
-/// A signal that fires once; cheap to clone, every clone sees it.
-#[derive(Clone, Debug)]
-pub struct Shutdown(watch::Receiver<bool>);
-
-/// Fires the [`Shutdown`] it was created with.
-#[derive(Debug)]
-pub struct ShutdownTrigger(watch::Sender<bool>);
-
-impl Shutdown {
-    /// A signal and its trigger.
-    pub fn channel() -> (ShutdownTrigger, Shutdown) {
-        let (tx, rx) = watch::channel(false);
-        (ShutdownTrigger(tx), Shutdown(rx))
-    }
-
-    /// Whether it has fired.
-    pub fn is_triggered(&self) -> bool {
-        *self.0.borrow()
-    }
-
-    /// Resolves once it has fired (at once if it already has). The future is `Sync`, as
-    /// kube-runtime's `graceful_shutdown_on` requires.
-    pub fn wait(&self) -> Shared<BoxFuture<'static, ()>> {
-        let mut rx = self.0.clone();
-        async move {
-            // An error means the trigger was dropped without firing: then never fire.
-            if rx.wait_for(|fired| *fired).await.is_err() {
-                futures::future::pending::<()>().await;
-            }
-        }
-        .boxed()
-        .shared()
-    }
-}
-
-impl ShutdownTrigger {
-    /// Fires the signal.
-    pub fn trigger(&self) {
-        self.0.send_replace(true);
-    }
-}
+use crate::shutdown::Shutdown;
 
 /// Why the controllers stopped.
 #[derive(Debug)]
@@ -444,9 +401,9 @@ async fn wait_for_signal() {
 /// Checks with SelfSubjectAccessReviews that the manager may list and watch every watched
 /// kind, and logs one clear line per missing permission — instead of a watch that silently
 /// retries 403s forever.
-async fn rbac_preflight(client: Client, resources: Vec<(String, String, String)>) {
+async fn rbac_preflight(client: Client, resources: Vec<(String, String, Option<String>)>) {
     let api: Api<SelfSubjectAccessReview> = Api::all(client);
-    for (group, _version, plural) in resources {
+    for (group, plural, namespace) in resources {
         for verb in ["list", "watch"] {
             let review = SelfSubjectAccessReview {
                 spec: SelfSubjectAccessReviewSpec {
@@ -454,6 +411,7 @@ async fn rbac_preflight(client: Client, resources: Vec<(String, String, String)>
                         group: Some(group.clone()),
                         resource: Some(plural.clone()),
                         verb: Some(verb.to_string()),
+                        namespace: namespace.clone(),
                         ..Default::default()
                     }),
                     ..Default::default()
@@ -465,6 +423,10 @@ async fn rbac_preflight(client: Client, resources: Vec<(String, String, String)>
                 api.create(&PostParams::default(), &review),
             )
             .await;
+            let where_ = match &namespace {
+                Some(ns) => format!("namespace {ns}"),
+                None => "all namespaces".to_string(),
+            };
             let resource = if group.is_empty() {
                 plural.clone()
             } else {
@@ -474,7 +436,7 @@ async fn rbac_preflight(client: Client, resources: Vec<(String, String, String)>
                 Ok(Ok(review)) => {
                     if !review.status.is_some_and(|s| s.allowed) {
                         error!(
-                            "missing RBAC permission: cannot {verb} {resource} in all namespaces; \
+                            "missing RBAC permission: cannot {verb} {resource} in {where_}; \
                              add it with #[rbac(groups = [\"{group}\"], resources = [\"{plural}\"], verbs = [...])] \
                              and run `cargo operator manifests`"
                         );

@@ -22,10 +22,10 @@ use tracing::{debug, info};
 
 use crate::authz::{Authorizer, require_authorization};
 use crate::error::Error;
-use crate::manager::Shutdown;
 use crate::metrics::Metrics;
 use crate::options::ManagerOptions;
 use crate::server;
+use crate::shutdown::Shutdown;
 
 /// A client that does not finish the TLS handshake within this is dropped.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);

@@ -16,7 +16,7 @@ const FINALIZER: &str = "example.com/cleanup";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn finalizer_guards_deletion_until_cleanup_succeeds() {
-    let Some(env) = EnvironmentBuilder::new().start_or_skip().await else {
+    let Some(env) = EnvironmentBuilder::new().start_or_skip() else {
         return;
     };
     let client = env.client().unwrap();

@@ -237,7 +237,7 @@ async fn holder(leases: &Api<Lease>) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_never_lead_at_once_through_sigterm_sigstop_and_sigcont() {
-    let Some(env) = EnvironmentBuilder::new().start_or_skip().await else {
+    let Some(env) = EnvironmentBuilder::new().start_or_skip() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

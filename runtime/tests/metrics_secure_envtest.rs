@@ -264,7 +264,7 @@ fn start_manager(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secure_metrics_authenticate_and_authorize_every_scrape() {
-    let Some(env) = EnvironmentBuilder::new().start_or_skip().await else {
+    let Some(env) = EnvironmentBuilder::new().start_or_skip() else {
         return;
     };
     let admin = env.client().unwrap();
@@ -294,7 +294,7 @@ async fn secure_metrics_authenticate_and_authorize_every_scrape() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secure_metrics_self_sign_without_a_cert_dir() {
-    let Some(env) = EnvironmentBuilder::new().start_or_skip().await else {
+    let Some(env) = EnvironmentBuilder::new().start_or_skip() else {
         return;
     };
     let admin = env.client().unwrap();

@@ -1,6 +1,7 @@
-//! One module per subcommand; this file only declares the command line and dispatches.
+//! The command line: clap definitions only. Each command turns its arguments into the
+//! options of its [`crate::ops`] function and calls it.
 
-pub mod create_api;
+pub mod create;
 pub mod envtest;
 pub mod init;
 pub mod manifests;
@@ -31,7 +32,7 @@ pub enum Command {
     Init(init::InitArgs),
     /// Add to the project
     #[command(subcommand)]
-    Create(CreateCommand),
+    Create(create::CreateCommand),
     /// Generate CRDs from the API types and the manager ClusterRole from #[rbac] attributes
     Manifests(manifests::ManifestsArgs),
     /// Provide a local Kubernetes control plane (kube-apiserver + etcd) for tests and `make run`
@@ -39,17 +40,11 @@ pub enum Command {
     Envtest(envtest::EnvtestCommand),
 }
 
-#[derive(Debug, Subcommand)]
-pub enum CreateCommand {
-    /// Scaffold an API type (and its CRD) and a reconciler for it
-    Api(create_api::CreateApiArgs),
-}
-
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Init(args) => init::run(args),
-        Command::Create(CreateCommand::Api(args)) => create_api::run(args),
-        Command::Manifests(args) => manifests::run(args),
+        Command::Init(args) => crate::ops::init::init(&args.into()),
+        Command::Create(command) => create::run(command),
+        Command::Manifests(args) => crate::ops::manifests::manifests(&args.into()),
         Command::Envtest(command) => envtest::run(command),
     }
 }

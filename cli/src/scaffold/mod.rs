@@ -1,139 +1,176 @@
-//! The scaffolding machinery: plan every change in memory, validate the whole plan, then write.
+//! Scaffolding: file builders over an in-memory plan, validated as a whole, then written as
+//! one transaction.
 //!
-//! Commands never touch the disk while they decide. They build a [`Plan`] of file creations
-//! and marker insertions; [`Plan::apply`] first checks every change (a user's edit would be
-//! overwritten, a marker is missing) and only when all are fine writes each file atomically
-//! (temp file + rename). So bad input or a conflict leaves the project exactly as it was.
+//! A command adds builders to a [`Plan`]; [`Plan::resolve`] reads the project through an
+//! [`Fs`], renders every file, applies the marker insertions, formats the Rust (one rustfmt
+//! process), and checks every change (a user's edit would be overwritten, a marker is
+//! missing, a file to insert into does not exist). Only when all are fine does it return the
+//! writes, which the command commits with [`Fs::commit`]. So bad input or a conflict leaves
+//! the project exactly as it was.
 
+pub mod api;
+pub mod builder;
+pub mod init;
 pub mod markers;
 pub mod rustfmt;
 pub mod templates;
+pub mod vars;
 
 use anyhow::{Context as _, Result, bail};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// What to do when a file the plan creates already exists with other content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Existing {
-    /// Refuse, unless `--force`: the file is the user's to edit (sources, kustomizations).
-    Keep,
-    /// Always rewrite: the file is generated output (CRD bases, role.yaml, the project file).
-    Regenerate,
-}
+use crate::fs::Fs;
+use crate::project::PROJECT_FILE;
+use builder::{FileBuilder, IfExists, Insert};
 
 #[derive(Debug)]
-enum Change {
-    Create { content: String, existing: Existing },
-    Insert { insertions: Vec<markers::Insertion> },
+enum Planned {
+    Create {
+        content: String,
+        if_exists: IfExists,
+    },
+    Insert {
+        insertions: Vec<markers::Insertion>,
+    },
+    /// A file created by the first resource that needs it and extended by the others
+    /// (the module files of a group or version).
+    CreateOrInsert {
+        fresh: String,
+        insertions: Vec<markers::Insertion>,
+    },
 }
 
-/// A set of changes below one root directory, keyed by relative path in a stable order.
-#[derive(Debug)]
-pub struct Plan {
-    root: PathBuf,
-    changes: BTreeMap<PathBuf, Change>,
-}
-
-/// What applying a plan did (or, with `--dry-run`, would do), for the summary printed to users.
+/// The changes of one command, keyed by path relative to the project root.
 #[derive(Debug, Default)]
-pub struct Report {
+pub struct Plan {
+    changes: BTreeMap<PathBuf, Planned>,
+}
+
+/// What resolving a plan found: the writes to commit (the project file last) and, per path,
+/// whether it is new, changed or unchanged.
+#[derive(Debug, Default)]
+pub struct Resolved {
+    pub writes: Vec<(PathBuf, String)>,
     pub created: Vec<PathBuf>,
     pub updated: Vec<PathBuf>,
     pub unchanged: Vec<PathBuf>,
 }
 
 impl Plan {
-    pub fn new(root: impl Into<PathBuf>) -> Self {
-        Plan {
-            root: root.into(),
-            changes: BTreeMap::new(),
-        }
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    pub fn create(&mut self, path: impl Into<PathBuf>, content: String, existing: Existing) {
-        self.changes
-            .insert(path.into(), Change::Create { content, existing });
-    }
-
-    /// Insert `text` just above `marker` in an existing file (see [`markers`]).
-    pub fn insert(&mut self, path: impl Into<PathBuf>, marker: &str, text: String) {
-        self.push_insertion(
-            path.into(),
-            markers::Insertion {
-                marker: marker.to_string(),
-                text,
-                sorted: false,
+    /// A file to create (or rewrite, as its builder says).
+    pub fn file(&mut self, builder: &dyn FileBuilder) -> Result<()> {
+        let content = builder.render()?;
+        self.changes.insert(
+            builder.path(),
+            Planned::Create {
+                content,
+                if_exists: builder.if_exists(),
             },
         );
+        Ok(())
     }
 
-    /// Insert a line among the sorted lines above `marker` (module declarations).
-    pub fn insert_sorted(&mut self, path: impl Into<PathBuf>, marker: &str, text: String) {
-        self.push_insertion(
-            path.into(),
-            markers::Insertion {
-                marker: marker.to_string(),
-                text,
-                sorted: true,
-            },
-        );
-    }
-
-    fn push_insertion(&mut self, path: PathBuf, insertion: markers::Insertion) {
+    /// Lines to insert at a marker of an existing file.
+    pub fn insert(&mut self, insert: Insert) {
+        let insertion = markers::Insertion {
+            marker: insert.marker.to_string(),
+            text: insert.text,
+            sorted: insert.sorted,
+        };
         match self
             .changes
-            .entry(path)
-            .or_insert(Change::Insert { insertions: vec![] })
+            .entry(insert.path)
+            .or_insert(Planned::Insert { insertions: vec![] })
         {
-            Change::Insert { insertions } => insertions.push(insertion),
-            Change::Create { .. } => panic!("a plan may not both create and insert into one file"),
+            Planned::Insert { insertions } | Planned::CreateOrInsert { insertions, .. } => {
+                insertions.push(insertion)
+            }
+            Planned::Create { .. } => panic!("a plan may not both create and insert into one file"),
         }
     }
 
-    /// Validate every change, then (unless `dry_run`) write them all.
-    pub fn apply(self, force: bool, dry_run: bool) -> Result<Report> {
-        let mut writes = Vec::new();
-        let mut report = Report::default();
-        let mut conflicts = String::new();
-        for (relative, change) in &self.changes {
-            let path = self.root.join(relative);
-            let current = read_if_exists(&path)?;
-            let mut next = match change {
-                Change::Create { content, existing } => {
-                    if let Some(current) = &current
-                        && current != content
-                        && *existing == Existing::Keep
-                        && !force
-                    {
-                        let _ = writeln!(conflicts, "  {}", relative.display());
+    /// A file created from `builder` if it does not exist, with `insert` applied either way.
+    pub fn create_or_insert(&mut self, builder: &dyn FileBuilder, insert: Insert) -> Result<()> {
+        let fresh = builder.render()?;
+        let path = builder.path();
+        self.changes.insert(
+            path.clone(),
+            Planned::CreateOrInsert {
+                fresh,
+                insertions: vec![],
+            },
+        );
+        self.insert(Insert { path, ..insert });
+        Ok(())
+    }
+
+    /// Renders, inserts, formats and checks every change against the project's files.
+    pub fn resolve(self, fs: &dyn Fs, force: bool) -> Result<Resolved> {
+        let mut next: Vec<(PathBuf, Option<String>, String, IfExists)> = Vec::new();
+        let mut problems = String::new();
+        for (path, change) in self.changes {
+            let current = fs
+                .read(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let (content, if_exists) = match change {
+                Planned::Create { content, if_exists } => (content, if_exists),
+                Planned::Insert { insertions } => {
+                    let Some(current) = &current else {
+                        let _ = writeln!(
+                            problems,
+                            "  {}: the file to add to does not exist (restore it, or re-create the project)",
+                            path.display()
+                        );
+                        continue;
+                    };
+                    match markers::insert_all(current, &insertions) {
+                        Ok(content) => (content, IfExists::Overwrite),
+                        Err(error) => {
+                            let _ = writeln!(problems, "  {}: {error}", path.display());
+                            continue;
+                        }
                     }
-                    content.clone()
                 }
-                Change::Insert { insertions } => {
-                    let current = current.as_deref().with_context(|| {
-                        format!(
-                            "cannot insert into {}: the file does not exist",
-                            relative.display()
-                        )
-                    })?;
-                    markers::insert_all(current, insertions)
-                        .with_context(|| format!("cannot update {}", relative.display()))?
+                Planned::CreateOrInsert { fresh, insertions } => {
+                    let base = current.as_deref().unwrap_or(&fresh);
+                    match markers::insert_all(base, &insertions) {
+                        Ok(content) => (content, IfExists::Overwrite),
+                        Err(error) => {
+                            let _ = writeln!(problems, "  {}: {error}", path.display());
+                            continue;
+                        }
+                    }
                 }
             };
-            if relative.extension().is_some_and(|ext| ext == "rs") {
-                next = rustfmt::format(&next);
-            }
-            match current {
-                None => report.created.push(relative.clone()),
-                Some(current) if current == next => {
-                    report.unchanged.push(relative.clone());
+            next.push((path, current, content, if_exists));
+        }
+        if !problems.is_empty() {
+            bail!("cannot update these files; nothing was written:\n{problems}");
+        }
+        format_rust(&mut next)?;
+
+        let mut resolved = Resolved::default();
+        let mut conflicts = String::new();
+        for (path, current, content, if_exists) in next {
+            match &current {
+                Some(current) if *current == content => {
+                    resolved.unchanged.push(path);
                     continue;
                 }
-                Some(_) => report.updated.push(relative.clone()),
+                Some(_) if if_exists == IfExists::Conflict && !force => {
+                    let _ = writeln!(conflicts, "  {}", path.display());
+                    continue;
+                }
+                Some(_) => resolved.updated.push(path.clone()),
+                None => resolved.created.push(path.clone()),
             }
-            writes.push((path, next));
+            resolved.writes.push((path, content));
         }
         if !conflicts.is_empty() {
             bail!(
@@ -141,16 +178,37 @@ impl Plan {
                  {conflicts}re-run with --force to overwrite them"
             );
         }
-        if !dry_run {
-            for (path, content) in writes {
-                write_atomically(&path, &content)?;
-            }
-        }
-        Ok(report)
+        // The project file records what was scaffolded: it goes last, so that an interrupted
+        // write can never leave it claiming files that are not there.
+        resolved
+            .writes
+            .sort_by_key(|(path, _)| path == Path::new(PROJECT_FILE));
+        Ok(resolved)
     }
 }
 
-impl Report {
+fn format_rust(next: &mut [(PathBuf, Option<String>, String, IfExists)]) -> Result<()> {
+    let rust: Vec<usize> = (0..next.len())
+        .filter(|&i| next[i].0.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    let mut sources: Vec<(String, String)> = rust
+        .iter()
+        .map(|&i| {
+            (
+                next[i].0.display().to_string(),
+                std::mem::take(&mut next[i].2),
+            )
+        })
+        .collect();
+    let formatted = rustfmt::format_all(&mut sources);
+    for (&i, (_, source)) in rust.iter().zip(sources) {
+        next[i].2 = source;
+    }
+    formatted
+}
+
+impl Resolved {
+    /// Prints what was (or, with `dry_run`, would be) created and updated.
     pub fn print(&self, dry_run: bool) {
         let (create, update) = if dry_run {
             ("would create", "would update")
@@ -166,77 +224,73 @@ impl Report {
     }
 }
 
-fn read_if_exists(path: &Path) -> Result<Option<String>> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(error).with_context(|| format!("cannot read {}", path.display())),
-    }
-}
-
-fn write_atomically(path: &Path, content: &str) -> Result<()> {
-    let dir = path.parent().expect("planned paths are below a root");
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let name = path
-        .file_name()
-        .expect("planned paths name files")
-        .to_string_lossy();
-    let temp = dir.join(format!(".{name}.cargo-operator.tmp"));
-    std::fs::write(&temp, content).with_context(|| format!("cannot write {}", temp.display()))?;
-    std::fs::rename(&temp, path).with_context(|| format!("cannot write {}", path.display()))
-}
-
 #[cfg(test)]
 mod tests {
+    use super::builder::Generated;
     use super::*;
+    use crate::fs::Memory;
+
+    fn file(path: &str, content: &str) -> Generated {
+        Generated {
+            path: path.into(),
+            content: content.into(),
+        }
+    }
 
     #[test]
-    fn a_conflict_writes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("edited.rs"), "user edit").unwrap();
-        let mut plan = Plan::new(dir.path());
-        plan.create("new.rs", "new".into(), Existing::Keep);
-        plan.create("edited.rs", "template".into(), Existing::Keep);
-        let error = plan.apply(false, false).unwrap_err().to_string();
+    fn a_conflict_writes_nothing_and_identical_content_is_no_conflict() {
+        let mut fs = Memory::default();
+        fs.files.insert("edited.yaml".into(), "user edit".into());
+        fs.files.insert("same.rs".into(), "fn f() {}\n".into());
+        let mut plan = Plan::new();
+        plan.file(&file("new.yaml", "new")).unwrap();
+        struct Kept;
+        impl FileBuilder for Kept {
+            fn path(&self) -> PathBuf {
+                "edited.yaml".into()
+            }
+            fn render(&self) -> Result<String> {
+                Ok("template".into())
+            }
+            fn if_exists(&self) -> IfExists {
+                IfExists::Conflict
+            }
+        }
+        plan.file(&Kept).unwrap();
+        let error = plan.resolve(&fs, false).unwrap_err().to_string();
         assert!(
-            error.contains("edited.rs") && error.contains("--force"),
+            error.contains("edited.yaml") && error.contains("--force"),
             "{error}"
         );
-        assert!(!dir.path().join("new.rs").exists());
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join("edited.rs")).unwrap(),
-            "user edit"
-        );
+
+        // Unformatted template output that formats to the file's content is unchanged.
+        let mut plan = Plan::new();
+        plan.file(&file("same.rs", "fn   f( ) { }")).unwrap();
+        let resolved = plan.resolve(&fs, false).unwrap();
+        assert_eq!(resolved.unchanged, [PathBuf::from("same.rs")]);
+        assert!(resolved.writes.is_empty());
     }
 
     #[test]
-    fn force_overwrites_and_regenerate_needs_no_force() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("a"), "old").unwrap();
-        std::fs::write(dir.path().join("b"), "old").unwrap();
-        let mut plan = Plan::new(dir.path());
-        plan.create("a", "new".into(), Existing::Regenerate);
-        plan.apply(false, false).unwrap();
+    fn the_project_file_is_written_last_and_a_missing_marker_is_named() {
+        let mut fs = Memory::default();
+        fs.files
+            .insert("src/main.rs".into(), "fn main() {}\n".into());
+        let mut plan = Plan::new();
+        plan.file(&file(PROJECT_FILE, "layout = 1")).unwrap();
+        plan.file(&file("z.yaml", "z")).unwrap();
+        let resolved = plan.resolve(&fs, false).unwrap();
         assert_eq!(
-            std::fs::read_to_string(dir.path().join("a")).unwrap(),
-            "new"
+            resolved.writes.last().unwrap().0,
+            PathBuf::from(PROJECT_FILE)
         );
-        let mut plan = Plan::new(dir.path());
-        plan.create("b", "new".into(), Existing::Keep);
-        plan.apply(true, false).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join("b")).unwrap(),
-            "new"
-        );
-    }
 
-    #[test]
-    fn dry_run_reports_without_writing() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut plan = Plan::new(dir.path());
-        plan.create("sub/file", "x".into(), Existing::Keep);
-        let report = plan.apply(false, true).unwrap();
-        assert_eq!(report.created, vec![PathBuf::from("sub/file")]);
-        assert!(!dir.path().join("sub").exists());
+        let mut plan = Plan::new();
+        plan.insert(Insert::new("src/main.rs", "controllers", "x();"));
+        let error = plan.resolve(&fs, false).unwrap_err().to_string();
+        assert!(
+            error.contains("+cargo-operator:scaffold:controllers"),
+            "{error}"
+        );
     }
 }

@@ -1,6 +1,8 @@
 use cargo_operator_runtime::CustomResource;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
-#[derive(CustomResource)]
+#[derive(CustomResource, Serialize, Deserialize, Clone, Debug, JsonSchema)]
 #[resource(group = "webapp.example.com", version = "v1", kind = "Guestbook")]
 pub struct GuestbookSpec {
     pub ports: Vec<(String, u16)>,

@@ -1,20 +1,21 @@
 //! The reconciler of Policy objects.
 //!
-//! `reconcile` runs whenever a Policy changes (and periodically). It must be idempotent:
-//! read the object, make the world match its spec, record what it observed in its status.
-//! The `#[rbac]` attributes list the permissions it needs; `cargo operator manifests` turns
-//! them into config/rbac/role.yaml, so add one whenever the reconciler touches a new resource.
+//! `reconcile` runs whenever a Policy changes (or something it owns does, and periodically).
+//! It must be idempotent: read the object, make the world match its spec, record what it
+//! observed in its status. Both writes are server-side applies with this controller's field
+//! manager, so a reconcile that finds everything in order changes nothing. The `#[rbac]`
+//! attributes list the permissions it needs; `cargo operator manifests` turns them into
+//! config/rbac/role.yaml, so add one whenever the reconciler touches a new resource.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use api::infra::v1alpha1::Policy;
-use cargo_operator_runtime::kube::api::{Patch, PatchParams};
 use cargo_operator_runtime::{
     Action, Context, Controller, EventType, ReconcileError, ResourceExt, conditions, rbac,
 };
 
-/// The controller's name in logs, metrics and events.
+/// The controller's name in logs, metrics and events, and its field manager.
 pub const NAME: &str = "policy";
 
 /// The controller the manager runs: it watches every Policy.
@@ -27,8 +28,11 @@ pub fn controller() -> Controller<Policy> {
 #[rbac(groups = ["infra.example.com"], resources = ["policies/finalizers"], verbs = ["update"])]
 #[rbac(groups = ["events.k8s.io"], resources = ["events"], verbs = ["create", "patch"])]
 pub async fn reconcile(object: Arc<Policy>, ctx: Arc<Context>) -> Result<Action, ReconcileError> {
-    // TODO(user): make the cluster match `object.spec` here (create or update what it owns).
+    // TODO(user): make the cluster match `object.spec` here: create or update what the object
+    // owns with `ctx.apply(..)` (set owners with `owner::set_controller_reference`), and add
+    // the `#[rbac]` and `.owns::<…>()` of every kind it creates.
 
+    // Ready only once what the object owns exists: everything above succeeded.
     let mut status = object.status.clone().unwrap_or_default();
     let changed = conditions::set_condition(
         &mut status.conditions,
@@ -38,17 +42,9 @@ pub async fn reconcile(object: Arc<Policy>, ctx: Arc<Context>) -> Result<Action,
         "The Policy is reconciled",
         object.metadata.generation,
     );
-    // Write status and tell the user only when something changed: a reconcile that finds
-    // everything in order must not generate API traffic.
+    // Write status and tell the user only when something changed.
     if changed {
-        let patch = serde_json::json!({ "status": status });
-        ctx.api_for(object.as_ref())
-            .patch_status(
-                &object.name_any(),
-                &PatchParams::default(),
-                &Patch::Merge(&patch),
-            )
-            .await?;
+        ctx.apply_status(object.as_ref(), &status).await?;
         ctx.publish_event(
             object.as_ref(),
             EventType::Normal,
@@ -66,7 +62,8 @@ mod tests {
     use super::*;
     use cargo_operator_runtime::testing;
 
-    /// reconcile → status patch with Ready=True → Normal event, against a mocked API server.
+    /// reconcile → status applied with Ready=True →
+    /// a Normal event, against a mocked API server.
     #[tokio::test]
     async fn reconcile_marks_the_object_ready_and_records_an_event() {
         let (client, mut server) = testing::mock_client();
@@ -82,6 +79,7 @@ mod tests {
                 &serde_json::to_value(&object).unwrap(),
             )
             .await;
+        assert_eq!(patch.content_type(), Some("application/apply-patch+yaml"));
         let ready = &patch.body["status"]["conditions"][0];
         assert_eq!(ready["type"], "Ready");
         assert_eq!(ready["status"], "True");

@@ -1,4 +1,4 @@
-use cargo_operator_runtime::CustomResource;
+use cargo_operator_runtime::{CustomResource, Schema};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -31,10 +31,12 @@ pub struct GuestbookSpec {
 }
 
 /// GuestbookStatus defines the observed state of a Guestbook.
-#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Schema)]
 #[serde(rename_all = "camelCase")]
 pub struct GuestbookStatus {
-    /// The latest observations of the Guestbook's state (Ready, Progressing, Degraded).
+    /// The latest observations of the Guestbook's state (Ready, Progressing, Degraded), one per
+    /// type: server-side apply merges them by `type`.
+    #[field(list_type = "map", list_map_keys = ["type"])]
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Condition>,
 }

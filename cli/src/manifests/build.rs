@@ -1,0 +1,127 @@
+//! Building the project's programs and asking them for their manifests: one `cargo build` of
+//! the api crate's `crdgen` example and the operator binary, then each run once.
+//!
+//! Compiling is the only faithful way to get both: schemars sees what serde sees (renames,
+//! flattening, defaults), which a source scan cannot know, and the `#[rbac]` rules are exactly
+//! those of the code the binary contains (not those of dead files or `#[cfg(test)]` code).
+
+use anyhow::{Context as _, Result, bail};
+use cargo_metadata::Message;
+use cargo_operator_core::rbac::Rule;
+use serde_json::Value;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::workspace::{CRDGEN, Layout};
+
+/// What the operator binary writes when asked (`cargo_operator_runtime::emit`).
+const EMIT_ENV: &str = "CARGO_OPERATOR_EMIT_MANIFESTS";
+const EMIT_FORMAT: u64 = 1;
+
+/// The programs `manifests` runs.
+pub struct Programs {
+    pub crdgen: PathBuf,
+    pub operator: PathBuf,
+}
+
+/// Builds the `crdgen` example and the operator binary in one cargo invocation; the
+/// compiler's diagnostics go to stderr as usual, the progress lines do not.
+pub fn build(root: &Path, layout: &Layout) -> Result<Programs> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut child = Command::new(cargo)
+        .current_dir(root)
+        .args([
+            "build",
+            "--quiet",
+            "--message-format=json-render-diagnostics",
+        ])
+        .args(["--package", &layout.api_package, "--example", CRDGEN])
+        .args([
+            "--package",
+            &layout.operator_package,
+            "--bin",
+            &layout.operator_bin,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .context("cannot run cargo")?;
+    let (mut crdgen, mut operator) = (None, None);
+    let stdout = child.stdout.take().expect("stdout is piped");
+    for message in Message::parse_stream(BufReader::new(stdout)) {
+        if let Ok(Message::CompilerArtifact(artifact)) = message
+            && let Some(executable) = artifact.executable
+        {
+            let name = &artifact.target.name;
+            if *name == CRDGEN {
+                crdgen = Some(executable.into_std_path_buf());
+            } else if *name == layout.operator_bin {
+                operator = Some(executable.into_std_path_buf());
+            }
+        }
+    }
+    let status = child.wait().context("cannot run cargo")?;
+    if !status.success() {
+        bail!(
+            "the project does not build (see above); fix it and re-run `cargo operator manifests`"
+        );
+    }
+    Ok(Programs {
+        crdgen: crdgen.context("cargo built no crdgen example")?,
+        operator: operator.context("cargo built no operator binary")?,
+    })
+}
+
+/// The CRDs the api crate defines, one per kind and version.
+pub fn crds(programs: &Programs) -> Result<Vec<Value>> {
+    let output = Command::new(&programs.crdgen)
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("cannot run {}", programs.crdgen.display()))?;
+    if !output.status.success() {
+        bail!(
+            "could not get the CRDs from the api crate (see above): a type has no CRD schema \
+             the API server accepts (the message says which and what to do); fix it and re-run \
+             `cargo operator manifests`"
+        );
+    }
+    serde_json::from_slice(&output.stdout)
+        .context("the api crate's crdgen example printed something that is not a list of CRDs")
+}
+
+/// The `#[rbac]` rules compiled into the operator binary.
+pub fn rbac_rules(programs: &Programs) -> Result<Vec<Rule>> {
+    let dir = tempfile::tempdir()?;
+    let out = dir.path().join("manifests.json");
+    let status = Command::new(&programs.operator)
+        .env(EMIT_ENV, &out)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .status()
+        .with_context(|| format!("cannot run {}", programs.operator.display()))?;
+    let text = std::fs::read_to_string(&out)
+        .ok()
+        .filter(|_| status.success());
+    let Some(text) = text else {
+        bail!(
+            "the operator binary {} did not write its manifests (exit status {status}); \
+             it must link cargo-operator-runtime, which writes them before `main`",
+            programs.operator.display()
+        );
+    };
+    let document: Value = serde_json::from_str(&text).context("the operator wrote invalid JSON")?;
+    if document["format"].as_u64() != Some(EMIT_FORMAT) {
+        bail!(
+            "the operator was built with cargo-operator-runtime {}, whose manifests this \
+             cargo-operator ({}) cannot read; use the same versions (`cargo install cargo-operator --version {}` \
+             or update the runtime dependency)",
+            document["runtime"].as_str().unwrap_or("(unknown)"),
+            env!("CARGO_PKG_VERSION"),
+            document["runtime"].as_str().unwrap_or("(its version)"),
+        );
+    }
+    serde_json::from_value(document["rbac"].clone())
+        .context("the operator wrote invalid RBAC rules")
+}

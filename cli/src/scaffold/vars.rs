@@ -1,0 +1,130 @@
+//! The typed variables of the templates: what a template may use is a field here, computed
+//! once from the project model. User text reaches templates only through these fields and is
+//! escaped where it is written (the `toml` and `rust` filters of [`super::templates`]).
+
+use cargo_operator_core::{kubernetes, names};
+use serde::Serialize;
+use std::path::Path;
+
+use crate::project::{Project, Resource};
+
+/// What every template of a project may use.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectVars {
+    /// The cargo package, binary and image name (`guestbook-operator`).
+    pub project_name: String,
+    /// Its crate name (`guestbook_operator`).
+    pub project_crate: String,
+    /// The api package's crate name (`guestbook_operator_api`).
+    pub api_crate: String,
+    pub domain: String,
+    /// Free text: written through the `toml` filter.
+    pub owner: Option<String>,
+    pub k8s_openapi_feature: &'static str,
+    pub k8s_openapi_version: &'static str,
+    pub envtest_version: &'static str,
+    /// How the operator package depends on the runtime (TOML inline-table body).
+    pub runtime_dep: String,
+    /// How the api package depends on the runtime (its path is one level deeper).
+    pub api_runtime_dep: String,
+}
+
+impl ProjectVars {
+    pub fn new(project: &Project) -> Self {
+        let (runtime_dep, api_runtime_dep) = runtime_dependency(project.runtime_path.as_deref());
+        let project_crate = project.project_name.replace('-', "_");
+        Self {
+            api_crate: format!("{project_crate}_api"),
+            project_crate,
+            project_name: project.project_name.clone(),
+            domain: project.domain.clone(),
+            owner: project.owner.clone(),
+            k8s_openapi_feature: kubernetes::K8S_OPENAPI_FEATURE,
+            k8s_openapi_version: kubernetes::K8S_OPENAPI_VERSION,
+            envtest_version: kubernetes::VERSION,
+            runtime_dep,
+            api_runtime_dep,
+        }
+    }
+}
+
+/// The dependency spec of cargo-operator-runtime, for the root package and for `api/`.
+fn runtime_dependency(runtime_path: Option<&str>) -> (String, String) {
+    match runtime_path {
+        None => {
+            let version = format!("version = \"{}\"", env!("CARGO_PKG_VERSION"));
+            (version.clone(), version)
+        }
+        Some(path) => {
+            let root = Path::new(path).join("runtime");
+            let api = if root.is_absolute() {
+                root.clone()
+            } else {
+                Path::new("..").join(&root)
+            };
+            // Cargo.toml paths always use `/`, whatever the platform; the path is user text.
+            let spec = |p: &Path| {
+                format!(
+                    "path = {}",
+                    super::templates::toml_string(&p.to_string_lossy().replace('\\', "/"))
+                )
+            };
+            (spec(&root), spec(&api))
+        }
+    }
+}
+
+/// What the templates of one resource may use.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceVars {
+    #[serde(flatten)]
+    pub project: ProjectVars,
+    /// The group's short name (`webapp`).
+    pub group: String,
+    /// Its Rust module name (`webapp`, `my_group`).
+    pub group_module: String,
+    /// The full API group (`webapp.example.com`).
+    pub api_group: String,
+    pub version: String,
+    pub kind: String,
+    /// The kind's module and file name (`guestbook`, `http_route`).
+    pub kind_snake: String,
+    /// The kind in object names (`guestbook`, `http-route`).
+    pub kind_kebab: String,
+    pub plural: String,
+    /// The plural when it is not the default one (the type's `#[resource]` must then say it).
+    pub custom_plural: Option<String>,
+    pub namespaced: bool,
+    /// This version is the storage version (the first version of a kind is).
+    pub storage: bool,
+}
+
+impl ResourceVars {
+    pub fn new(project: &Project, resource: &Resource, storage: bool) -> Self {
+        let kind_snake = names::snake_case(&resource.kind);
+        Self {
+            project: ProjectVars::new(project),
+            group: resource.group.clone(),
+            group_module: names::module_name(&resource.group),
+            api_group: project.api_group(resource),
+            version: resource.version.clone(),
+            kind: resource.kind.clone(),
+            kind_kebab: kind_snake.replace('_', "-"),
+            kind_snake,
+            plural: resource.plural.clone(),
+            custom_plural: (resource.plural != names::plural(&resource.kind))
+                .then(|| resource.plural.clone()),
+            namespaced: resource.namespaced,
+            storage,
+        }
+    }
+
+    /// The values of the `{placeholders}` in template paths.
+    pub fn placeholders(&self) -> [(&'static str, &str); 3] {
+        [
+            ("group", &self.group_module),
+            ("version", &self.version),
+            ("kind", &self.kind_snake),
+        ]
+    }
+}

@@ -1,0 +1,72 @@
+//! The cargo side of a project, read with `cargo metadata`: which package holds the API types
+//! (the one with the `crdgen` example), which one is the operator (the one whose binary links
+//! the runtime), and where cargo puts what it builds. Nothing here assumes a package name.
+
+use anyhow::{Context as _, Result, bail};
+use cargo_metadata::{MetadataCommand, Package, TargetKind};
+use std::path::{Path, PathBuf};
+
+/// The runtime crate every generated operator depends on.
+pub const RUNTIME_PACKAGE: &str = "cargo-operator-runtime";
+
+/// The packages and targets `manifests` builds.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The package with the API types and the `crdgen` example.
+    pub api_package: String,
+    /// The operator package and its binary (the one that links the runtime's manager).
+    pub operator_package: String,
+    pub operator_bin: String,
+    /// cargo's target directory (`CARGO_TARGET_DIR` or the workspace's `target/`).
+    pub target_dir: PathBuf,
+}
+
+/// The example of the api package that prints its CRDs.
+pub const CRDGEN: &str = "crdgen";
+
+/// Reads the workspace at `root` (without resolving dependencies, so it is quick).
+pub fn layout(root: &Path) -> Result<Layout> {
+    let metadata = MetadataCommand::new()
+        .manifest_path(root.join("Cargo.toml"))
+        .no_deps()
+        .exec()
+        .with_context(|| format!("cannot read the cargo workspace at {}", root.display()))?;
+    let members: Vec<&Package> = metadata.workspace_packages();
+    let depends_on_runtime = |p: &Package| p.dependencies.iter().any(|d| d.name == RUNTIME_PACKAGE);
+    let api = members
+        .iter()
+        .find(|p| {
+            p.targets
+                .iter()
+                .any(|t| t.name == CRDGEN && t.kind.contains(&TargetKind::Example))
+        })
+        .with_context(|| {
+            format!(
+                "no package of the workspace at {} has the `{CRDGEN}` example that prints the CRDs \
+                 (api/examples/{CRDGEN}.rs); restore it from a fresh `cargo operator init`",
+                root.display()
+            )
+        })?;
+    let operator = members
+        .iter()
+        .filter(|p| p.name != api.name && depends_on_runtime(p))
+        .find_map(|p| {
+            p.targets
+                .iter()
+                .find(|t| t.kind.contains(&TargetKind::Bin))
+                .map(|bin| (p, bin.name.clone()))
+        });
+    let Some((operator, operator_bin)) = operator else {
+        bail!(
+            "no package of the workspace at {} has a binary that depends on {RUNTIME_PACKAGE}; \
+             `manifests` reads the #[rbac] rules from the operator binary",
+            root.display()
+        );
+    };
+    Ok(Layout {
+        api_package: api.name.to_string(),
+        operator_package: operator.name.to_string(),
+        operator_bin,
+        target_dir: metadata.target_directory.into_std_path_buf(),
+    })
+}

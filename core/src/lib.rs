@@ -1,0 +1,25 @@
+//! Every Kubernetes rule cargo-operator applies, written once.
+//!
+//! The derive checks attributes against these rules at compile time, the code it expands to
+//! calls them to assemble CRDs, the runtime registers RBAC rules with them, and the CLI
+//! validates names and manifests with them. Nothing here talks to a cluster or parses Rust:
+//! the crate is plain data and functions over `serde_json` values, light enough for a
+//! proc-macro to depend on.
+//!
+//! | module | rules |
+//! |---|---|
+//! | [`kubernetes`] | the Kubernetes version generated projects target |
+//! | [`names`] | DNS labels and subdomains, API versions, kinds, plurals, Rust and cargo names |
+//! | [`schema`] | structural schemas: the API server's rules, patches, defaults |
+//! | [`crd`] | CustomResourceDefinition assembly, version merging, file names |
+//! | [`rbac`] | the `#[rbac]` grammar, RBAC verbs, controller-gen's rule normalisation |
+//! | [`cel`] | `x-kubernetes-validations`: reasons and field paths |
+
+pub mod cel;
+pub mod crd;
+pub mod kubernetes;
+pub mod markers;
+pub mod names;
+pub mod rbac;
+pub mod regex;
+pub mod schema;
