@@ -35,6 +35,12 @@ pub fn requested() -> bool {
     flag().load(Ordering::SeqCst)
 }
 
+/// Marks the signal as handled: for a command whose normal end is Ctrl-C (`envtest up`), it
+/// is not an interruption, and the exit code stays 0.
+pub fn handled() {
+    flag().store(false, Ordering::SeqCst);
+}
+
 /// A step of the write phase (see the module docs).
 pub fn point() {
     static COUNT: AtomicUsize = AtomicUsize::new(0);

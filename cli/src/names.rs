@@ -6,8 +6,6 @@
 use anyhow::{Result, bail};
 use cargo_operator_core::names;
 
-use crate::project::{Project, Resource};
-
 /// Names the generated code declares or imports next to a kind's own types: a kind with one
 /// of these names would clash with them in the scaffolded modules.
 const GENERATED_NAMES: &[&str] = &[
@@ -184,11 +182,22 @@ pub fn validate_plural(plural: &str) -> Result<()> {
     })
 }
 
-/// A new resource must not take another kind's names: the API server answers a CRD whose
-/// kind, list kind or plural another CRD of the group already uses by taking the *existing*
-/// CRD out of service (`NamesAccepted=False`).
-pub fn check_collisions(project: &Project, new: &Resource) -> Result<()> {
-    for other in project.resources.iter().filter(|r| r.group == new.group) {
+/// One kind's names, for [`check_collisions`].
+#[derive(Debug, Clone, Copy)]
+pub struct KindNames<'a> {
+    pub group: &'a str,
+    pub kind: &'a str,
+    pub plural: &'a str,
+}
+
+/// A new kind must not take another kind's names: the API server answers a CRD whose kind,
+/// list kind or plural another CRD of the group already uses by taking the *existing* CRD out
+/// of service (`NamesAccepted=False`).
+pub fn check_collisions<'a>(
+    existing: impl IntoIterator<Item = KindNames<'a>>,
+    new: KindNames<'_>,
+) -> Result<()> {
+    for other in existing.into_iter().filter(|r| r.group == new.group) {
         if other.kind == new.kind {
             continue;
         }
@@ -201,8 +210,8 @@ pub fn check_collisions(project: &Project, new: &Resource) -> Result<()> {
                 "its list kind `{}List`, a kind of this group",
                 new.kind
             ))
-        } else if names::singular(&other.kind) == new.plural
-            || other.plural == names::singular(&new.kind)
+        } else if names::singular(other.kind) == new.plural
+            || other.plural == names::singular(new.kind)
         {
             Some("a resource name of another kind".to_string())
         } else {

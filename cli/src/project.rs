@@ -48,6 +48,16 @@ pub struct Resource {
     pub webhooks: Webhooks,
 }
 
+impl Resource {
+    pub fn names(&self) -> names::KindNames<'_> {
+        names::KindNames {
+            group: &self.group,
+            kind: &self.kind,
+            plural: &self.plural,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Webhooks {
@@ -66,6 +76,11 @@ impl Webhooks {
 }
 
 impl Project {
+    /// The names of every kind, for the collision checks of [`names`].
+    pub fn kind_names(&self) -> impl Iterator<Item = names::KindNames<'_>> {
+        self.resources.iter().map(Resource::names)
+    }
+
     /// The full API group of a resource, e.g. `webapp.example.com`.
     pub fn api_group(&self, resource: &Resource) -> String {
         format!("{}.{}", resource.group, self.domain)

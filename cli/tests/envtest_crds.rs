@@ -531,7 +531,8 @@ fn sample(file: &str) -> Value {
     let path = repo_root()
         .join("testdata/project/config/samples")
         .join(file);
-    let mut object: Value = serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut object: Value =
+        serde_saphyr::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let body = object.as_object_mut().unwrap();
     for key in ["apiVersion", "kind", "metadata"] {
         body.remove(key);

@@ -288,12 +288,12 @@ fn golden_operator() -> PathBuf {
 
 /// Writes `admin` (the envtest admin kubeconfig) to `path` with `as: <user>` on its user.
 fn write_impersonating_kubeconfig(admin: &Path, path: &Path, user: &str) {
-    let mut config: serde_yaml::Value =
-        serde_yaml::from_str(&std::fs::read_to_string(admin).unwrap()).unwrap();
-    let users = config["users"].as_sequence_mut().unwrap();
+    let mut config: serde_json::Value =
+        serde_saphyr::from_str(&std::fs::read_to_string(admin).unwrap()).unwrap();
+    let users = config["users"].as_array_mut().unwrap();
     assert_eq!(users.len(), 1, "one user in the envtest kubeconfig");
     users[0]["user"]["as"] = user.into();
-    std::fs::write(path, serde_yaml::to_string(&config).unwrap()).unwrap();
+    std::fs::write(path, serde_saphyr::to_string(&config).unwrap()).unwrap();
 }
 
 async fn client_from(kubeconfig: &Path) -> Client {

@@ -24,7 +24,7 @@ fn project() -> &'static Path {
 
 fn crd(file: &str) -> (CustomResourceDefinition, serde_json::Value) {
     let text = std::fs::read_to_string(project().join("config/crd/bases").join(file)).unwrap();
-    let value: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+    let value: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
     (serde_json::from_value(value.clone()).unwrap(), value)
 }
 
@@ -163,7 +163,7 @@ fn samples_validate_against_their_crd_schema() {
             .build(&schema)
             .unwrap();
         let text = std::fs::read_to_string(project().join("config/samples").join(sample)).unwrap();
-        let mut object: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+        let mut object: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
         assert!(
             validator.is_valid(&object),
             "{sample}: {:?}",

@@ -140,96 +140,136 @@ pub struct GuestbookStatus {
     pub selector: Option<String>,
 }
 
-const RESOURCE_KEYS: &[(&str, &str, &str)] = &[
-    (
-        "group = \"...\"",
-        "+groupName (package)",
-        "API group; a DNS subdomain with a dot. Required.",
-    ),
-    (
-        "version = \"...\"",
-        "+versionName / package name",
-        "API version (`v1`, `v1alpha1`, ...). Required.",
-    ),
-    (
-        "kind = \"...\"",
-        "the root type's name",
-        "Kind, UpperCamelCase; names the generated root struct. Required.",
-    ),
-    (
-        "namespaced",
-        "+kubebuilder:resource:scope=Namespaced",
-        "Namespaced scope; without it the resource is cluster-scoped (`scope=Cluster`).",
-    ),
-    (
-        "plural / singular",
-        "+kubebuilder:resource:path / singular",
-        "Default: lowercase plural / lowercase kind.",
-    ),
-    (
-        "shortname (repeatable)",
-        "+kubebuilder:resource:shortName",
-        "kubectl short names.",
-    ),
-    (
-        "category (repeatable)",
-        "+kubebuilder:resource:categories",
-        "kubectl categories, e.g. `all`.",
-    ),
-    (
-        "status = \"Type\"",
-        "+kubebuilder:subresource:status",
-        "The status type; enables the status subresource.",
-    ),
-    (
-        "scale(spec_replicas_path, status_replicas_path, label_selector_path)",
-        "+kubebuilder:subresource:scale",
-        "The scale subresource.",
-    ),
-    (
-        "printcolumn(name, type, json_path, description, priority, format) (repeatable)",
-        "+kubebuilder:printcolumn",
-        "`kubectl get` columns; `json_path` must start with `.`. Two columns of the same `type` trip clippy's `duplicated_attributes` (a false positive, rust-clippy#12923): generated api crates allow that lint.",
-    ),
-    (
-        "selectable = \".spec.x\" (repeatable)",
-        "+kubebuilder:selectablefield",
-        "Field selectors for the field.",
-    ),
-    (
-        "storage / storage = false",
-        "+kubebuilder:storageversion",
-        "Whether this version is stored; exactly one version of a kind may be (so a lone `storage = false` version is not installable: merge it with the stored one).",
-    ),
-    (
-        "served / served = false",
-        "+kubebuilder:unservedversion",
-        "Whether this version is served.",
-    ),
-    (
-        "deprecated, deprecation_warning = \"...\"",
-        "+kubebuilder:deprecatedversion:warning",
-        "Marks the version deprecated (a warning implies deprecated).",
-    ),
-    (
-        "label(key, value) / annotation(key, value) (repeatable)",
-        "+kubebuilder:metadata:labels / annotations",
-        "Labels / annotations on the CRD object.",
-    ),
-    (
-        "derive = \"Trait\" (repeatable)",
-        "—",
-        "Extra derives on the generated root struct.",
-    ),
-    (
-        "#[field(rule(...), ...)] on the struct",
-        "+kubebuilder:validation:XValidation on the type",
-        "Object-level keys: `rule`, `min_properties`, `max_properties`, `map_type`, `preserve_unknown_fields`.",
-    ),
-];
+/// One key of an attribute, read from its definition in `derive/src/attrs/`: the struct
+/// field, its doc comment and whether it repeats (a `Vec`).
+struct Key {
+    name: String,
+    doc: String,
+    repeatable: bool,
+}
+
+/// The keys of every `attribute!` struct in `derive/src/attrs/<file>`, by struct name. The
+/// reference is generated from these definitions, the same ones the derive parses with.
+fn attribute_keys(file: &str) -> BTreeMap<String, (String, Vec<Key>)> {
+    use syn::parse::Parser;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src/attrs")
+        .join(file);
+    let source = syn::parse_file(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut out = BTreeMap::new();
+    for item in source.items {
+        let syn::Item::Macro(m) = item else { continue };
+        if !m.mac.path.is_ident("attribute") {
+            continue;
+        }
+        let tokens: Vec<proc_macro2::TokenTree> = m.mac.tokens.into_iter().collect();
+        let name = tokens
+            .windows(2)
+            .find_map(|w| match (&w[0], &w[1]) {
+                (proc_macro2::TokenTree::Ident(s), proc_macro2::TokenTree::Ident(n))
+                    if s == "struct" =>
+                {
+                    Some(n.to_string())
+                }
+                _ => None,
+            })
+            .unwrap();
+        let what = tokens
+            .iter()
+            .find_map(|t| match t {
+                proc_macro2::TokenTree::Literal(l) => {
+                    Some(l.to_string().trim_matches('"').to_string())
+                }
+                _ => None,
+            })
+            .unwrap();
+        let body = tokens
+            .iter()
+            .find_map(|t| match t {
+                proc_macro2::TokenTree::Group(g)
+                    if g.delimiter() == proc_macro2::Delimiter::Brace =>
+                {
+                    Some(g.stream())
+                }
+                _ => None,
+            })
+            .unwrap();
+        let parser = |input: syn::parse::ParseStream| {
+            syn::punctuated::Punctuated::<syn::Field, syn::Token![,]>::parse_terminated_with(
+                input,
+                syn::Field::parse_named,
+            )
+        };
+        let fields = parser.parse2(body).unwrap();
+        let keys = fields
+            .iter()
+            .map(|f| Key {
+                name: f.ident.as_ref().unwrap().to_string().trim_start_matches("r#").to_string(),
+                doc: doc_of(&f.attrs),
+                repeatable: matches!(&f.ty, syn::Type::Path(p) if p.path.segments[0].ident == "Vec"),
+            })
+            .collect();
+        out.insert(name, (what, keys));
+    }
+    out
+}
+
+fn doc_of(attrs: &[syn::Attribute]) -> String {
+    attrs
+        .iter()
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value().trim().to_string()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn marker(markers: &[cargo_operator_core::markers::Marker], key: &str) -> String {
+    cargo_operator_core::markers::marker_of(markers, key)
+        .map(|m| format!("`{m}`"))
+        .unwrap_or_else(|| "—".into())
+}
+
+/// A table of one attribute's keys.
+fn key_table(
+    md: &mut String,
+    keys: &[Key],
+    markers: Option<&[cargo_operator_core::markers::Marker]>,
+) {
+    match markers {
+        Some(_) => md.push_str("| key | kubebuilder marker | meaning |\n|---|---|---|\n"),
+        None => md.push_str("| key | meaning |\n|---|---|\n"),
+    }
+    for key in keys {
+        let repeat = if key.repeatable { " (repeatable)" } else { "" };
+        match markers {
+            Some(markers) => {
+                let _ = writeln!(
+                    md,
+                    "| `{}`{repeat} | {} | {} |",
+                    key.name,
+                    marker(markers, &key.name),
+                    key.doc
+                );
+            }
+            None => {
+                let _ = writeln!(md, "| `{}`{repeat} | {} |", key.name, key.doc);
+            }
+        }
+    }
+}
 
 fn yaml(v: &Value) -> String {
-    serde_yaml::to_string(v).unwrap()
+    let mut options = serde_saphyr::SerializerOptions::default();
+    options.folded_wrap_chars = usize::MAX;
+    serde_saphyr::to_string_with_options(v, options).unwrap()
 }
 
 fn render() -> String {
@@ -239,9 +279,20 @@ fn render() -> String {
     md.push_str("`#[derive(CustomResource)]` goes on the spec struct and takes `#[resource(...)]` on it and\n`#[field(...)]` on its fields. Nested structs whose fields carry `#[field(...)]` derive\n`Schema` (instead of `schemars::JsonSchema`). Every attribute is checked at compile time:\nan unknown key, a value of the wrong type, a key that does not fit the field's type,\n`min > max`, an invalid regex, a printcolumn path without a leading `.` are compile errors\non the offending attribute. The YAML below is what the derive generates for each example.\n\n");
     md.push_str("Doc comments become `description`s; `Option<T>` fields are optional (and `nullable`),\nother fields are `required` unless `#[serde(default)]`; serde renames, `flatten` and\n`skip` are honoured.\n\n");
 
-    md.push_str("## Resource level: `#[resource(...)]`\n\n| attribute | kubebuilder marker | meaning |\n|---|---|---|\n");
-    for (k, m, w) in RESOURCE_KEYS {
-        let _ = writeln!(md, "| `{k}` | `{m}` | {w} |");
+    let resource = attribute_keys("resource.rs");
+    md.push_str("## Resource level: `#[resource(...)]`\n\n");
+    key_table(
+        &mut md,
+        &resource["ResourceArgs"].1,
+        Some(cargo_operator_core::markers::RESOURCE),
+    );
+    for (name, title) in [
+        ("PrintColumnArgs", "printcolumn(...)"),
+        ("ScaleArgs", "scale(...)"),
+        ("KeyValueArgs", "label(...) / annotation(...)"),
+    ] {
+        let _ = writeln!(md, "\n`{title}`:\n");
+        key_table(&mut md, &resource[name].1, None);
     }
     md.push_str("\nExample (`derive/tests/attributes_doc.rs`, `GuestbookSpec`):\n\n```rust\n");
     md.push_str(example_source("guestbook"));
@@ -253,6 +304,22 @@ fn render() -> String {
     md.push_str(&yaml(&crd));
     md.push_str("```\n\n## Field level: `#[field(...)]`\n\n");
     md.push_str("Keys can be combined in one `#[field(...)]` or spread over several.\n\n");
+    let field = attribute_keys("field.rs");
+    key_table(
+        &mut md,
+        &field["FieldArgs"].1,
+        Some(cargo_operator_core::markers::FIELD),
+    );
+    md.push_str("\n`rule(...)`:\n\n");
+    key_table(&mut md, &field["RuleArgs"].1, None);
+    md.push_str("\nkubebuilder markers that have no key, because Rust says them another way:\n\n");
+    for m in cargo_operator_core::markers::FIELD
+        .iter()
+        .filter(|m| m.key.is_none())
+    {
+        let _ = writeln!(md, "- `{}`: {}.", m.marker, m.instead);
+    }
+    md.push('\n');
     let crd = serde_json::to_value(Example::crd()).unwrap();
     let props = &crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"];
     for (key, marker, what, source, name) in FIELD_EXAMPLES {
@@ -304,4 +371,21 @@ fn attribute_reference_is_up_to_date() {
         current == page,
         "docs/reference/attributes.md is stale: run `UPDATE_DOCS=1 cargo test -p cargo-operator-derive --test attributes_doc`"
     );
+}
+
+/// Every key of `#[field(...)]` (from its definition) has a compiled example on the page, and
+/// every example is of a real key.
+#[test]
+fn every_field_key_has_an_example() {
+    let defined: std::collections::BTreeSet<String> = attribute_keys("field.rs")["FieldArgs"]
+        .1
+        .iter()
+        .map(|k| k.name.clone())
+        .collect();
+    let documented: std::collections::BTreeSet<String> = FIELD_EXAMPLES
+        .iter()
+        .flat_map(|(key, ..)| key.split(" / "))
+        .map(|k| k.trim_end_matches("(...)").to_string())
+        .collect();
+    assert_eq!(defined, documented);
 }

@@ -106,7 +106,7 @@ fn run_controller_gen() -> Result<BTreeMap<String, Value>, String> {
     for entry in std::fs::read_dir(&out_dir).map_err(|e| e.to_string())? {
         let path = entry.map_err(|e| e.to_string())?.path();
         let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
-        let crd: Value = serde_yaml::from_str(&text).map_err(|e| format!("{path:?}: {e}"))?;
+        let crd: Value = serde_saphyr::from_str(&text).map_err(|e| format!("{path:?}: {e}"))?;
         let name = crd["metadata"]["name"]
             .as_str()
             .unwrap_or_default()

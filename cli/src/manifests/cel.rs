@@ -2,7 +2,7 @@
 //! `cargo operator manifests` time, so that a typo fails here, naming the CRD, the schema path
 //! and the rule, instead of when the CRD is applied.
 //!
-//! This is a parse with the `cel-parser` crate (the ANTLR grammar of cel-spec, with the
+//! This is a parse with the `cel` crate (cel-rust: the ANTLR grammar of cel-spec, with the
 //! standard macros such as `has()`, `all()`, `exists()`), not a type check: unknown fields,
 //! functions or type errors are still found by the API server.
 
@@ -41,7 +41,7 @@ pub fn check_schema(schema: &Value, path: &str) -> Vec<String> {
 pub fn parse(expression: &str) -> std::result::Result<(), String> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(|| cel_parser::Parser::new().parse(expression));
+    let result = std::panic::catch_unwind(|| cel::parser::Parser::new().parse(expression));
     std::panic::set_hook(hook);
     match result {
         Ok(Ok(_)) => Ok(()),

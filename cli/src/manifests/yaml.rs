@@ -11,7 +11,13 @@ use serde::Serialize;
 pub fn document<T: Serialize>(object: &T) -> Result<String> {
     let mut value = serde_json::to_value(object)?;
     integral_floats_as_integers(&mut value);
-    Ok(format!("---\n{}", serde_yaml::to_string(&value)?))
+    // controller-gen never folds a long line; a multi-line string is a `|` block.
+    let mut options = serde_saphyr::SerializerOptions::default();
+    options.folded_wrap_chars = usize::MAX;
+    Ok(format!(
+        "---\n{}",
+        serde_saphyr::to_string_with_options(&value, options)?
+    ))
 }
 
 /// k8s-openapi keeps schema bounds as `f64`, which would print `maximum: 100.0` where

@@ -95,7 +95,7 @@ pub fn create_api_in(
                 webhooks: Webhooks::default(),
             };
             check_other_versions(&project.resources, &resource)?;
-            names::check_collisions(&project, &resource)?;
+            names::check_collisions(project.kind_names(), resource.names())?;
             resource
         }
     };

@@ -132,6 +132,7 @@ fn start_and_wait(
         if interrupt::requested() {
             eprintln!("envtest: stop requested, stopping the control plane");
             env.stop();
+            interrupt::handled();
             return Ok(());
         }
         if let Some(process) = env.exited() {

@@ -7,8 +7,8 @@ use cargo_operator_core::{crd, rbac};
 use crate::fs::Disk;
 use crate::manifests::{self, build, yaml};
 use crate::project::Workspace;
-use crate::scaffold::Plan;
 use crate::scaffold::builder::Generated;
+use crate::scaffold::{Plan, api};
 use crate::workspace;
 
 #[derive(Debug, Clone, Default)]
@@ -29,12 +29,14 @@ pub fn manifests(options: &ManifestsOptions) -> Result<()> {
     let rules = build::rbac_rules(&programs)?;
 
     let mut plan = Plan::new();
-    for crd in &crds {
+    let files: Vec<String> = crds.iter().map(crd::file_name).collect();
+    for (crd, file) in crds.iter().zip(&files) {
         plan.file(&Generated {
-            path: format!("config/crd/bases/{}", crd::file_name(crd)).into(),
+            path: format!("config/crd/bases/{file}").into(),
             content: yaml::document(crd)?,
         })?;
     }
+    api::plan_crd_entries(&mut plan, &files);
     plan.file(&Generated {
         path: "config/rbac/role.yaml".into(),
         content: yaml::document(&rbac::cluster_role(rbac::MANAGER_ROLE, &rules))?,

@@ -1,6 +1,6 @@
-//! The files of `create api`: the API type and its module declarations, the CRD's kustomize
-//! entry, a sample, the per-kind user roles; and, with a controller, the reconciler, its
-//! registration in `main` and its envtest test.
+//! The files of `create api`: the API type and its module declarations, a sample, the
+//! per-kind user roles; and, with a controller, the reconciler, its registration in `main`
+//! and its envtest test. (The CRD's kustomize entry comes with the CRD, from `manifests`.)
 
 use anyhow::Result;
 
@@ -41,17 +41,6 @@ pub fn plan_resource(plan: &mut Plan, vars: &ResourceVars) -> Result<()> {
         format!("- {}", file_name(&sample)),
     ));
     plan.file(&sample)?;
-    // The first CRD makes config/crd a kustomization with resources: include it then.
-    plan.insert(Insert::new(
-        "config/default/kustomization.yaml",
-        "crd",
-        "- ../crd",
-    ));
-    plan.insert(Insert::new(
-        "config/crd/kustomization.yaml",
-        "crdkustomizeresource",
-        format!("- bases/{}_{}.yaml", vars.api_group, vars.plural),
-    ));
     for role in ["editor", "viewer"] {
         let role = file(vars, &format!("config/rbac/{{kind}}_{role}_role.yaml"));
         plan.insert(Insert::new(
@@ -106,4 +95,25 @@ fn file_name(file: &TemplateFile<'_, ResourceVars>) -> String {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+/// The kustomize entries of CRD files that `manifests` writes: each listed in
+/// config/crd/kustomization.yaml, and config/crd in config/default once there is one, so that
+/// the tree renders before the first CRD exists and includes every CRD after.
+pub fn plan_crd_entries(plan: &mut Plan, files: &[String]) {
+    if files.is_empty() {
+        return;
+    }
+    plan.insert(Insert::new(
+        "config/default/kustomization.yaml",
+        "crd",
+        "- ../crd",
+    ));
+    for file in files {
+        plan.insert(Insert::new(
+            "config/crd/kustomization.yaml",
+            "crdkustomizeresource",
+            format!("- bases/{file}"),
+        ));
+    }
 }

@@ -13,9 +13,10 @@ use std::time::{Duration, Instant};
 
 /// Every document of a (multi-document) YAML text, as JSON values; empty documents skipped.
 pub fn yaml_documents(text: &str) -> Vec<serde_json::Value> {
-    serde_yaml::Deserializer::from_str(text)
-        .map(|document| serde::Deserialize::deserialize(document).unwrap())
-        .filter(|value: &serde_json::Value| !value.is_null())
+    serde_saphyr::from_multiple::<serde_json::Value>(text)
+        .unwrap()
+        .into_iter()
+        .filter(|value| !value.is_null())
         .collect()
 }
 

@@ -103,7 +103,7 @@ attribute! {
         #[darling(default, with = value::flag)]
         pub int_or_string: Option<Flag>,
         /// A CEL rule: `rule`, and optionally `message`, `message_expression`, `reason`,
-        /// `field_path` (repeatable).
+        /// `field_path`.
         #[darling(multiple, with = |m| nested_item(m, RULE))]
         pub rule: Vec<Nested<RuleArgs>>,
         /// Any of these keys, applied to the elements of a list: `items(min_length = 1)`.

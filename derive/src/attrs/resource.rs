@@ -41,10 +41,10 @@ attribute! {
         /// Default: the lowercased kind.
         #[darling(default, with = |m| value::string(m, r#"singular = "guestbook""#))]
         pub singular: Option<Str>,
-        /// A kubectl short name (repeatable).
+        /// A kubectl short name.
         #[darling(multiple, with = |m| value::string_item(m, r#"shortname = "gb""#))]
         pub shortname: Vec<Str>,
-        /// A kubectl category such as `all` (repeatable).
+        /// A kubectl category such as `all`.
         #[darling(multiple, with = |m| value::string_item(m, r#"category = "all""#))]
         pub category: Vec<Str>,
         /// The status type (`status = "GuestbookStatus"`); enables the status subresource.
@@ -53,8 +53,8 @@ attribute! {
         /// The scale subresource: `scale(spec_replicas_path, status_replicas_path, label_selector_path)`.
         #[darling(default, with = |m| nested(m, SCALE))]
         pub scale: Option<Nested<ScaleArgs>>,
-        /// A `kubectl get` column: `printcolumn(name, type, json_path, description, priority, format)`
-        /// (repeatable); `json_path` starts with `.`. Two columns of the same `type` trip clippy's
+        /// A `kubectl get` column: `printcolumn(name, type, json_path, description, priority, format)`;
+        /// `json_path` starts with `.`. Two columns of the same `type` trip clippy's
         /// `duplicated_attributes` (a false positive, rust-clippy#12923): generated api crates
         /// allow that lint.
         #[darling(multiple, with = |m| nested_item(m, PRINTCOLUMN))]
@@ -72,19 +72,19 @@ attribute! {
         /// The warning clients get for this version; implies `deprecated`.
         #[darling(default, with = |m| value::string(m, r#"deprecation_warning = "webapp.example.com/v1 is deprecated; use v2""#))]
         pub deprecation_warning: Option<Str>,
-        /// A field usable in field selectors, as a JSON path (`selectable = ".spec.color"`; repeatable).
+        /// A field usable in field selectors, as a JSON path (`selectable = ".spec.color"`).
         #[darling(multiple, with = |m| value::string_item(m, r#"selectable = ".spec.color""#))]
         pub selectable: Vec<Str>,
-        /// A label on the CRD object: `label(key, value)` (repeatable).
+        /// A label on the CRD object: `label(key, value)`.
         #[darling(multiple, with = |m| nested_item(m, LABEL))]
         pub label: Vec<Nested<KeyValueArgs>>,
-        /// An annotation on the CRD object: `annotation(key, value)` (repeatable).
+        /// An annotation on the CRD object: `annotation(key, value)`.
         #[darling(multiple, with = |m| nested_item(m, ANNOTATION))]
         pub annotation: Vec<Nested<KeyValueArgs>>,
         /// The description of the whole object. Default: the spec struct's doc comment.
         #[darling(default, with = |m| value::string(m, r#"description = "Guestbook is the Schema for the guestbooks API""#))]
         pub description: Option<Str>,
-        /// An extra derive on the generated root struct (`derive = "PartialEq"`; repeatable).
+        /// An extra derive on the generated root struct (`derive = "PartialEq"`).
         #[darling(multiple, with = |m| value::path_in_string(m, r#"derive = "PartialEq""#))]
         pub derive: Vec<syn::Path>,
     }

@@ -56,27 +56,39 @@ struct Archive {
     sha512: String,
 }
 
+/// The index, read into types: YAML scalars are taken as the strings they are here (a hash
+/// of digits only is not a number).
+#[derive(serde::Deserialize)]
+struct Index {
+    releases: std::collections::BTreeMap<String, std::collections::BTreeMap<String, IndexEntry>>,
+}
+
+#[derive(serde::Deserialize)]
+struct IndexEntry {
+    hash: Option<String>,
+    #[serde(rename = "selfLink")]
+    self_link: Option<String>,
+}
+
 fn find_archive(index_text: &str, index_url: &str, version: &str) -> Result<Archive> {
-    let index: serde_json::Value =
+    let index: Index =
         serde_saphyr::from_str(index_text).with_context(|| format!("parsing {index_url}"))?;
     let release_key = format!("v{version}");
     let name = format!("envtest-v{version}-{}.tar.gz", assets::platform());
     let release = index
-        .get("releases")
-        .and_then(|r| r.get(release_key.as_str()))
+        .releases
+        .get(&release_key)
         .with_context(|| format!("the index {index_url} has no release {release_key}"))?;
     let entry = release
-        .get(name.as_str())
+        .get(&name)
         .with_context(|| format!("release {release_key} in {index_url} has no {name}"))?;
-    let field = |key: &str| {
-        entry
-            .get(key)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
+    let field = |value: &Option<String>, key: &str| {
+        value
+            .clone()
             .with_context(|| format!("{name} in {index_url} has no `{key}`"))
     };
-    let link = field("selfLink")?;
-    let sha512 = field("hash")?.to_ascii_lowercase();
+    let link = field(&entry.self_link, "selfLink")?;
+    let sha512 = field(&entry.hash, "hash")?.to_ascii_lowercase();
     let url = if link.contains("://") {
         link
     } else {

@@ -57,7 +57,7 @@ async fn control_plane_serves_the_project_crds() {
 pub async fn reconciles_to_ready<K, F, Fut>(object: K, controller_name: &str, reconcile: F)
 where
     K: Resource<DynamicType = ()> + Clone + Debug + Serialize + DeserializeOwned,
-    K::Scope: ApiScope,
+    K::Scope: ApiScope + 'static,
     F: Fn(Arc<K>, Arc<Context>) -> Fut,
     Fut: Future<Output = Result<Action, ReconcileError>>,
 {

@@ -1,0 +1,144 @@
+//! The `Controller` builder against a real API server: `namespace` scopes the watch (and so
+//! the reconciles) to one namespace, `watches` maps changes of another kind to the objects
+//! to reconcile, and `owns` reconciles the owner when an object it owns changes.
+#![cfg(feature = "envtest")]
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cargo_operator_runtime::envtest::EnvironmentBuilder;
+use cargo_operator_runtime::{Action, Context, Controller, Manager, ManagerOptions, owner};
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Secret};
+use kube::api::{Api, ObjectMeta, PostParams};
+use kube::runtime::reflector::ObjectRef;
+use kube::{Client, ResourceExt};
+use tokio::sync::mpsc;
+
+fn named<K: Default>(name: &str, namespace: &str, set: impl FnOnce(&mut K, ObjectMeta)) -> K {
+    let mut object = K::default();
+    set(
+        &mut object,
+        ObjectMeta {
+            name: Some(name.into()),
+            namespace: Some(namespace.into()),
+            ..Default::default()
+        },
+    );
+    object
+}
+
+fn config_map(name: &str, namespace: &str) -> ConfigMap {
+    named(name, namespace, |c: &mut ConfigMap, m| c.metadata = m)
+}
+
+async fn create_namespace(client: &Client, name: &str) {
+    let namespace = Namespace {
+        metadata: ObjectMeta {
+            name: Some(name.into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    Api::<Namespace>::all(client.clone())
+        .create(&PostParams::default(), &namespace)
+        .await
+        .unwrap();
+}
+
+/// The next reconciled object, or `None` if none comes within `within`.
+async fn next(rx: &mut mpsc::UnboundedReceiver<String>, within: Duration) -> Option<String> {
+    tokio::time::timeout(within, rx.recv()).await.ok().flatten()
+}
+
+/// Waits for a reconcile of `name`, skipping others (periodic requeues of earlier objects).
+async fn reconciled(rx: &mut mpsc::UnboundedReceiver<String>, name: &str) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while tokio::time::Instant::now() < deadline {
+        if next(rx, Duration::from_secs(1)).await.as_deref() == Some(name) {
+            return;
+        }
+    }
+    panic!("{name} was not reconciled within 20 s");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn namespace_watches_and_owns_decide_what_is_reconciled() {
+    let Some(env) = EnvironmentBuilder::new().start_or_skip() else {
+        return;
+    };
+    let client = env.client().unwrap();
+    create_namespace(&client, "watched").await;
+    create_namespace(&client, "other").await;
+    let watched: Api<ConfigMap> = Api::namespaced(client.clone(), "watched");
+    let other: Api<ConfigMap> = Api::namespaced(client.clone(), "other");
+    let params = PostParams::default();
+    watched
+        .create(&params, &config_map("a", "watched"))
+        .await
+        .unwrap();
+    other
+        .create(&params, &config_map("b", "other"))
+        .await
+        .unwrap();
+
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let controller = Controller::new("config", move |object: Arc<ConfigMap>, _: Arc<Context>| {
+        let tx = tx.clone();
+        async move {
+            let _ = tx.send(object.name_any());
+            Ok(Action::await_change())
+        }
+    })
+    .namespace("watched")
+    // A Secret `trigger-<name>` reconciles the ConfigMap `<name>` beside it.
+    .watches(|secret: Secret| {
+        let name = secret.name_any();
+        let namespace = secret.namespace().unwrap_or_default();
+        name.strip_prefix("trigger-")
+            .map(|target| ObjectRef::<ConfigMap>::new(target).within(&namespace))
+    })
+    .owns::<Secret>();
+    let options = ManagerOptions::try_parse_from([
+        "test",
+        "--metrics-bind-address=0",
+        "--health-probe-bind-address=0",
+    ])
+    .unwrap();
+    let mut manager = Manager::with_client("controller-test", options, client.clone());
+    manager.add_controller(controller);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let run = tokio::spawn(manager.run_until(async {
+        let _ = stopped.await;
+    }));
+
+    // Only the watched namespace is reconciled.
+    reconciled(&mut rx, "a").await;
+    let later = next(&mut rx, Duration::from_secs(3)).await;
+    assert_ne!(
+        later.as_deref(),
+        Some("b"),
+        "a ConfigMap of another namespace was reconciled"
+    );
+
+    // A change of a watched kind reconciles what the mapper names.
+    let secrets: Api<Secret> = Api::namespaced(client.clone(), "watched");
+    let trigger = named("trigger-a", "watched", |s: &mut Secret, m| s.metadata = m);
+    secrets.create(&params, &trigger).await.unwrap();
+    reconciled(&mut rx, "a").await;
+
+    // A change of an owned object reconciles its owner.
+    let owner_object = watched.get("a").await.unwrap();
+    let mut owned = named("owned-by-a", "watched", |s: &mut Secret, m| s.metadata = m);
+    owner::set_controller_reference(&mut owned.metadata, &owner_object).unwrap();
+    owned.string_data = Some(BTreeMap::from([("k".to_string(), "v".to_string())]));
+    secrets.create(&params, &owned).await.unwrap();
+    reconciled(&mut rx, "a").await;
+
+    // Nothing in the other namespace, ever.
+    while let Some(name) = next(&mut rx, Duration::from_millis(500)).await {
+        assert_ne!(name, "b", "a ConfigMap of another namespace was reconciled");
+    }
+    let _ = stop.send(());
+    assert_eq!(run.await.unwrap(), std::process::ExitCode::SUCCESS);
+}
