@@ -91,10 +91,10 @@ pub fn validate_project_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-pub fn validate_domain(domain: &str) -> Result<()> {
+pub fn validate_domain(what: &str, domain: &str) -> Result<()> {
     names::dns_subdomain(domain).map_err(|why| {
         invalid(
-            "--domain",
+            what,
             domain,
             &why,
             "use a lowercase DNS name such as `example.com` (the API group of every resource ends with it)",
@@ -102,13 +102,13 @@ pub fn validate_domain(domain: &str) -> Result<()> {
     })
 }
 
-pub fn validate_group(group: &str, domain: &str) -> Result<()> {
+pub fn validate_group(what: &str, group: &str, domain: &str) -> Result<()> {
     let fix =
         "use a lowercase DNS label such as `webapp`; the domain is appended to form the API group";
-    names::dns_subdomain(group).map_err(|why| invalid("--group", group, &why, fix))?;
+    names::dns_subdomain(group).map_err(|why| invalid(what, group, &why, fix))?;
     names::rust_identifier(&names::module_name(group)).map_err(|why| {
         invalid(
-            "--group",
+            what,
             group,
             &format!(
                 "names the Rust module `{}`, which {why}",
@@ -120,7 +120,7 @@ pub fn validate_group(group: &str, domain: &str) -> Result<()> {
     let full = format!("{group}.{domain}");
     names::api_group(&full).map_err(|why| {
         invalid(
-            "--group",
+            what,
             group,
             &format!("makes the API group `{full}`, which {why}"),
             fix,
@@ -128,23 +128,17 @@ pub fn validate_group(group: &str, domain: &str) -> Result<()> {
     })
 }
 
-pub fn validate_version(version: &str) -> Result<()> {
-    names::kube_version(version).map_err(|why| {
-        invalid(
-            "--version",
-            version,
-            &why,
-            "use e.g. v1, v1alpha1 or v2beta1",
-        )
-    })
+pub fn validate_version(what: &str, version: &str) -> Result<()> {
+    names::kube_version(version)
+        .map_err(|why| invalid(what, version, &why, "use e.g. v1, v1alpha1 or v2beta1"))
 }
 
-pub fn validate_kind(kind: &str) -> Result<()> {
+pub fn validate_kind(what: &str, kind: &str) -> Result<()> {
     let fix = "use UpperCamelCase ASCII letters and digits, e.g. `Guestbook`";
-    names::kind(kind).map_err(|why| invalid("--kind", kind, &why, fix))?;
+    names::kind(kind).map_err(|why| invalid(what, kind, &why, fix))?;
     names::rust_identifier(kind).map_err(|why| {
         invalid(
-            "--kind",
+            what,
             kind,
             &format!("names the generated Rust type, and {why}"),
             "choose another kind name",
@@ -152,7 +146,7 @@ pub fn validate_kind(kind: &str) -> Result<()> {
     })?;
     if GENERATED_NAMES.contains(&kind) {
         return Err(invalid(
-            "--kind",
+            what,
             kind,
             "is a name the scaffolded code already uses next to the kind's types",
             "choose another kind name",
@@ -160,7 +154,7 @@ pub fn validate_kind(kind: &str) -> Result<()> {
     }
     names::rust_identifier(&names::snake_case(kind)).map_err(|why| {
         invalid(
-            "--kind",
+            what,
             kind,
             &format!(
                 "names the Rust module `{}`, which {why}",
@@ -171,10 +165,10 @@ pub fn validate_kind(kind: &str) -> Result<()> {
     })
 }
 
-pub fn validate_plural(plural: &str) -> Result<()> {
+pub fn validate_plural(what: &str, plural: &str) -> Result<()> {
     names::dns1035_label(plural).map_err(|why| {
         invalid(
-            "--plural",
+            what,
             plural,
             &why,
             "use a lowercase plural such as `guestbooks`",
@@ -235,8 +229,8 @@ mod tests {
 
     #[test]
     fn names_are_checked_for_shape_and_collisions() {
-        validate_kind("Guestbook").unwrap();
-        validate_kind("HTTPRoute").unwrap();
+        validate_kind("--kind", "Guestbook").unwrap();
+        validate_kind("--kind", "HTTPRoute").unwrap();
         for bad in [
             "guestbook",
             "Guest_book",
@@ -245,13 +239,16 @@ mod tests {
             "Context",
             "Box",
         ] {
-            assert!(validate_kind(bad).is_err(), "{bad}");
+            assert!(validate_kind("--kind", bad).is_err(), "{bad}");
         }
-        validate_group("webapp", "example.com").unwrap();
+        validate_group("--group", "webapp", "example.com").unwrap();
         for bad in ["WebApp", "crate", "a..b"] {
-            assert!(validate_group(bad, "example.com").is_err(), "{bad}");
+            assert!(
+                validate_group("--group", bad, "example.com").is_err(),
+                "{bad}"
+            );
         }
-        assert!(validate_group("x", &format!("{}.com", "a".repeat(250))).is_err());
+        assert!(validate_group("--group", "x", &format!("{}.com", "a".repeat(250))).is_err());
         validate_project_name("guestbook-operator").unwrap();
         for bad in [
             "Guestbook_Operator",
@@ -263,7 +260,7 @@ mod tests {
         ] {
             assert!(validate_project_name(bad).is_err(), "{bad}");
         }
-        validate_version("v1alpha1").unwrap();
-        assert!(validate_version("v1-beta1").is_err());
+        validate_version("--version", "v1alpha1").unwrap();
+        assert!(validate_version("--version", "v1-beta1").is_err());
     }
 }

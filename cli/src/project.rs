@@ -120,12 +120,12 @@ impl Project {
     /// project file cannot feed the templates what a flag could not.
     pub fn validate(&self) -> Result<()> {
         names::validate_project_name(&self.project_name)?;
-        names::validate_domain(&self.domain)?;
+        names::validate_domain("domain", &self.domain)?;
         for (i, resource) in self.resources.iter().enumerate() {
-            names::validate_group(&resource.group, &self.domain)?;
-            names::validate_version(&resource.version)?;
-            names::validate_kind(&resource.kind)?;
-            names::validate_plural(&resource.plural)?;
+            names::validate_group("group", &resource.group, &self.domain)?;
+            names::validate_version("version", &resource.version)?;
+            names::validate_kind("kind", &resource.kind)?;
+            names::validate_plural("plural", &resource.plural)?;
             if self.resources[..i].iter().any(|r| {
                 (&r.group, &r.version, &r.kind)
                     == (&resource.group, &resource.version, &resource.kind)

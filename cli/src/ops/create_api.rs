@@ -46,11 +46,11 @@ pub fn create_api_in(
     mut project: Project,
     options: &CreateApiOptions,
 ) -> Result<()> {
-    names::validate_group(&options.group, &project.domain)?;
-    names::validate_version(&options.version)?;
-    names::validate_kind(&options.kind)?;
+    names::validate_group("--group", &options.group, &project.domain)?;
+    names::validate_version("--version", &options.version)?;
+    names::validate_kind("--kind", &options.kind)?;
     if let Some(plural) = &options.plural {
-        names::validate_plural(plural)?;
+        names::validate_plural("--plural", plural)?;
     }
     if !options.resource && !options.controller {
         bail!("--resource=false and --controller=false together scaffold nothing");

@@ -37,7 +37,7 @@ pub fn init(options: &InitOptions) -> Result<()> {
             .context("cannot derive a project name from the directory; pass --project-name")?,
     };
     names::validate_project_name(&project_name)?;
-    names::validate_domain(&options.domain)?;
+    names::validate_domain("--domain", &options.domain)?;
     // Re-initialising would reset files that `create api` has since extended (main.rs, the
     // api crate, kustomizations), so it is refused even with --force.
     if dir.join(PROJECT_FILE).exists() {
