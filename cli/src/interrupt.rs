@@ -1,4 +1,4 @@
-//! Ctrl-C and SIGTERM: recorded, not obeyed mid-write. A command checks [`requested`]
+//! Ctrl-C, SIGTERM, SIGHUP (a closed terminal) and SIGQUIT: recorded, not obeyed mid-write. A command checks [`requested`]
 //! between steps; a transaction stops before its first rename or finishes after it, so an
 //! interrupted command leaves the project exactly as before or exactly as after.
 //!
@@ -16,12 +16,17 @@ fn flag() -> &'static Arc<AtomicBool> {
     FLAG.get_or_init(|| Arc::new(AtomicBool::new(false)))
 }
 
-/// Records SIGINT and SIGTERM instead of dying of them. Idempotent.
+/// Records SIGINT, SIGTERM, SIGHUP and SIGQUIT instead of dying of them. Idempotent.
 pub fn install() {
     static INSTALLED: OnceLock<()> = OnceLock::new();
     INSTALLED.get_or_init(|| {
         #[cfg(unix)]
-        for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        for signal in [
+            signal_hook::consts::SIGINT,
+            signal_hook::consts::SIGTERM,
+            signal_hook::consts::SIGHUP,
+            signal_hook::consts::SIGQUIT,
+        ] {
             // A second signal while the first is pending ends the process as usual, so a stuck
             // command can still be stopped.
             let _ = signal_hook::flag::register_conditional_shutdown(signal, 130, flag().clone());
@@ -30,7 +35,7 @@ pub fn install() {
     });
 }
 
-/// Whether Ctrl-C or SIGTERM arrived.
+/// Whether one of those signals arrived.
 pub fn requested() -> bool {
     flag().load(Ordering::SeqCst)
 }

@@ -8,12 +8,14 @@
 //! 3. **Apply**: file by file (in the given order, so the project file last), the old file
 //!    is moved to `.cargo-operator/txn/old/` and the new one renamed into place; renames
 //!    within one filesystem are atomic.
-//! 4. **Commit**: the journal is marked committed, then the transaction directory removed.
+//! 4. **Commit**: the journal is removed — one unlink, which needs no free space, so a disk
+//!    that filled up during apply cannot stop it — then the transaction directory.
 //!
 //! A failure during apply rolls back at once. A process killed during apply leaves the
-//! journal behind; the next command [`recover`]s it first: a prepared transaction is rolled
-//! back (old files moved back, new files and created directories removed), a committed one
-//! only cleaned up. Ctrl-C is obeyed before apply starts and after it ends, never between.
+//! journal behind; the next command [`recover`]s it first: a journal means a prepared
+//! transaction, rolled back (old files moved back, new files and created directories
+//! removed); a transaction directory without one was still staging or already committed, and
+//! is only cleaned up. Ctrl-C is obeyed before apply starts and after it ends, never between.
 
 use anyhow::{Context as _, Result, bail};
 use serde::{Deserialize, Serialize};
@@ -28,7 +30,6 @@ pub const DIR: &str = ".cargo-operator/txn";
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Journal {
-    committed: bool,
     files: Vec<Entry>,
     /// Directories the transaction creates, parents first.
     dirs: Vec<PathBuf>,
@@ -83,7 +84,11 @@ pub fn commit(root: &Path, writes: &[(PathBuf, String)]) -> Result<()> {
         let _ = std::fs::remove_dir_all(root.join(".cargo-operator"));
         bail!("interrupted; nothing was written");
     }
-    if let Err(error) = apply(root, &txn, &journal) {
+    let applied = apply(root, &txn, &journal).and_then(|()| {
+        // The commit point.
+        std::fs::remove_file(txn.join("journal")).context("cannot finish the write")
+    });
+    if let Err(error) = applied {
         return match roll_back(root, &txn, &journal) {
             Ok(()) => Err(error.context("nothing was changed (the write was rolled back)")),
             Err(rollback) => Err(error.context(format!(
@@ -91,9 +96,7 @@ pub fn commit(root: &Path, writes: &[(PathBuf, String)]) -> Result<()> {
             ))),
         };
     }
-    let mut journal = journal;
-    journal.committed = true;
-    write_journal(&txn, &journal)?;
+    sync_dir(&txn);
     interrupt::point();
     let _ = std::fs::remove_dir_all(root.join(".cargo-operator"));
     Ok(())
@@ -138,7 +141,6 @@ fn stage(root: &Path, txn: &Path, writes: &[(PathBuf, String)]) -> Result<Journa
     std::fs::create_dir_all(txn.join("old"))
         .with_context(|| format!("cannot create {}", txn.display()))?;
     let journal = Journal {
-        committed: false,
         files,
         dirs,
     };
@@ -218,10 +220,8 @@ pub fn recover(root: &Path) -> Result<()> {
         Err(_) => None,
     };
     match journal {
-        // Stopped while staging: nothing in the project changed.
+        // Stopped while staging (nothing in the project changed) or after the commit.
         None => std::fs::remove_dir_all(root.join(".cargo-operator"))
-            .with_context(|| format!("cannot remove {}", txn.display())),
-        Some(journal) if journal.committed => std::fs::remove_dir_all(root.join(".cargo-operator"))
             .with_context(|| format!("cannot remove {}", txn.display())),
         Some(journal) => {
             eprintln!(
