@@ -140,10 +140,7 @@ fn stage(root: &Path, txn: &Path, writes: &[(PathBuf, String)]) -> Result<Journa
     dirs.sort_by_key(|d| d.components().count());
     std::fs::create_dir_all(txn.join("old"))
         .with_context(|| format!("cannot create {}", txn.display()))?;
-    let journal = Journal {
-        files,
-        dirs,
-    };
+    let journal = Journal { files, dirs };
     write_journal(txn, &journal)?;
     interrupt::point();
     Ok(journal)

@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 pub mod envtest;
+pub mod go_tool;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
