@@ -3,7 +3,8 @@
 //! An API crate depends on this crate with `default-features = false` and gets only the
 //! `#[derive(CustomResource)]` macro and the re-exports its expansion refers to. The operator
 //! binary depends on it with the default `manager` feature and gets the [`Manager`]: leader
-//! election, metrics, health probes, events and graceful shutdown over kube-rs.
+//! election, metrics, health probes, events, admission and conversion [`webhook`]s and
+//! graceful shutdown over kube-rs.
 //!
 //! The shape of every generated `main.rs` (compiled and run for real in `tests/manager.rs` and
 //! in every generated project):
@@ -12,6 +13,7 @@
 //! let options = ManagerOptions::parse_args();
 //! let mut manager = Manager::new("guestbook-operator", options).await?;
 //! manager.add_controller(Controller::<Guestbook>::new("guestbook", reconcile));
+//! manager.add_webhook(Webhook::validating::<Guestbook>(GuestbookValidator)); // optional
 //! manager.run().await // ExitCode: 0 after SIGTERM, 1 after lost leadership
 //! ```
 //!
@@ -62,6 +64,8 @@ mod shutdown;
 #[cfg(feature = "testing")]
 pub mod testing;
 #[cfg(feature = "manager")]
+pub mod webhook;
+#[cfg(feature = "manager")]
 pub mod workqueue;
 
 #[cfg(feature = "manager")]
@@ -79,6 +83,7 @@ pub use {
     metrics::Metrics,
     options::{LogFormat, ManagerOptions},
     scope::ApiScope,
+    server::ServerLimits,
     shutdown::{Shutdown, ShutdownTrigger},
 };
 #[cfg(feature = "manager")]

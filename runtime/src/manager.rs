@@ -22,6 +22,7 @@ use crate::metrics::Metrics;
 use crate::options::ManagerOptions;
 use crate::server::{self, Readiness};
 use crate::shutdown::Shutdown;
+use crate::webhook::{Conversion, Webhook, WebhookResource, Webhooks};
 
 /// Why the controllers stopped.
 #[derive(Debug)]
@@ -39,6 +40,7 @@ pub struct Manager {
     metrics: Metrics,
     readiness: Readiness,
     controllers: Vec<Box<dyn RunnableController>>,
+    webhooks: Webhooks,
 }
 
 impl std::fmt::Debug for Manager {
@@ -54,6 +56,7 @@ impl std::fmt::Debug for Manager {
                     .map(|c| c.name())
                     .collect::<Vec<_>>(),
             )
+            .field("webhooks", &self.webhooks)
             .finish_non_exhaustive()
     }
 }
@@ -76,6 +79,7 @@ impl Manager {
             metrics: Metrics::new(),
             readiness: Readiness::default(),
             controllers: Vec::new(),
+            webhooks: Webhooks::default(),
         }
     }
 
@@ -87,6 +91,39 @@ impl Manager {
     ) -> &mut Self {
         self.controllers.push(Box::new(controller));
         self
+    }
+
+    /// Adds an admission webhook ([`Webhook::defaulting`] or [`Webhook::validating`]),
+    /// served from [`run`](Self::run) on `--webhook-port` on every replica, leader or not.
+    ///
+    /// # Panics
+    ///
+    /// When a webhook is already registered at its path.
+    pub fn add_webhook(&mut self, webhook: Webhook) -> &mut Self {
+        self.webhooks.add(webhook);
+        self
+    }
+
+    /// Adds the conversion webhook of one kind, served at
+    /// [`/convert`](crate::webhook::CONVERSION_PATH) like every conversion.
+    ///
+    /// # Panics
+    ///
+    /// When a conversion for the same group and kind is already registered.
+    pub fn add_conversion<Hub: WebhookResource>(
+        &mut self,
+        conversion: Conversion<Hub>,
+    ) -> &mut Self {
+        self.webhooks
+            .add_conversion(std::sync::Arc::new(conversion));
+        self
+    }
+
+    /// The paths of the registered webhooks, in registration order, `/convert` last if a
+    /// conversion is registered: what the webhook configurations and the CRDs' conversion
+    /// must name.
+    pub fn webhook_paths(&self) -> Vec<String> {
+        self.webhooks.paths()
     }
 
     /// The manager's name.
@@ -152,6 +189,7 @@ impl Manager {
             metrics,
             readiness,
             controllers,
+            webhooks,
         } = self;
 
         let mut servers = JoinSet::new();
@@ -168,10 +206,15 @@ impl Manager {
                 .await?;
             } else {
                 let listener = server::bind(addr, "metrics").await?;
-                info!(address = %addr, "serving metrics over plain HTTP");
+                if !addr.ip().is_loopback() {
+                    warn!(address = %addr, "serving metrics over plain HTTP to every client that can reach this address; use --metrics-secure to authorize scrapes");
+                } else {
+                    info!(address = %addr, "serving metrics over plain HTTP");
+                }
                 servers.spawn(server::serve(
                     listener,
                     server::metrics_router(metrics.clone()),
+                    options.server_limits.clone(),
                     shutdown.wait(),
                 ));
             }
@@ -182,8 +225,30 @@ impl Manager {
             servers.spawn(server::serve(
                 listener,
                 server::probes_router(readiness.clone()),
+                options.server_limits.clone(),
                 shutdown.wait(),
             ));
+        }
+        // Webhooks are served by every replica: the API server calls any of them.
+        if !webhooks.is_empty() {
+            match options.webhook_addr()? {
+                Some(addr) => {
+                    crate::webhook::spawn(
+                        &mut servers,
+                        addr,
+                        &webhooks,
+                        &options,
+                        &metrics,
+                        &client,
+                        shutdown.clone(),
+                    )
+                    .await?
+                }
+                None => warn!(
+                    paths = ?webhooks.paths(),
+                    "webhooks are registered but --webhook-port=0 disables the webhook server"
+                ),
+            }
         }
 
         let resources: Vec<_> = controllers.iter().map(|c| c.resource()).collect();

@@ -61,11 +61,29 @@ struct ControllerResultLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct WebhookLabels {
+    webhook: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct WebhookCodeLabels {
+    webhook: String,
+    code: String,
+}
+
+/// Prometheus' default buckets (`prometheus.DefBuckets`), which controller-runtime's
+/// `controller_runtime_webhook_latency_seconds` uses.
+pub const WEBHOOK_LATENCY_BUCKETS: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct NameLabels {
     name: String,
 }
 
 type HistogramFamily = Family<ControllerLabels, Histogram, fn() -> Histogram>;
+type WebhookHistogramFamily = Family<WebhookLabels, Histogram, fn() -> Histogram>;
 
 /// The metrics registry of one manager, cheap to clone.
 ///
@@ -82,6 +100,9 @@ pub struct Metrics {
     max_concurrent_reconciles: Family<ControllerLabels, Gauge>,
     active_workers: Family<ControllerLabels, Gauge>,
     leader_election_master_status: Family<NameLabels, Gauge>,
+    webhook_requests: Family<WebhookCodeLabels, Counter>,
+    webhook_latency: WebhookHistogramFamily,
+    webhook_in_flight: Family<WebhookLabels, Gauge>,
     workqueue: WorkQueueFamilies,
 }
 
@@ -112,6 +133,11 @@ impl Metrics {
             max_concurrent_reconciles: Family::default(),
             active_workers: Family::default(),
             leader_election_master_status: Family::default(),
+            webhook_requests: Family::default(),
+            webhook_latency: Family::new_with_constructor(|| {
+                Histogram::new(WEBHOOK_LATENCY_BUCKETS)
+            }),
+            webhook_in_flight: Family::default(),
             workqueue,
         };
         registry.register(
@@ -153,6 +179,21 @@ impl Metrics {
             "leader_election_master_status",
             "Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master. 'name' is the string used to identify the lease. Please make sure to group by name.",
             metrics.leader_election_master_status.clone(),
+        );
+        registry.register(
+            "controller_runtime_webhook_requests",
+            "Total number of admission requests by HTTP status code.",
+            metrics.webhook_requests.clone(),
+        );
+        registry.register(
+            "controller_runtime_webhook_latency_seconds",
+            "Histogram of the latency of processing admission requests",
+            metrics.webhook_latency.clone(),
+        );
+        registry.register(
+            "controller_runtime_webhook_requests_in_flight",
+            "Current number of admission requests being served.",
+            metrics.webhook_in_flight.clone(),
         );
         registry.register_collector(Box::new(ProcessCollector));
         *metrics.registry.write().expect("fresh lock") = registry;
@@ -214,6 +255,72 @@ impl Metrics {
                 name: lease_name.to_string(),
             })
             .set(i64::from(leading));
+    }
+
+    /// The handle one webhook path records its requests with. Like controller-runtime, the
+    /// series for the codes 200 and 500 and the in-flight gauge exist from the start.
+    pub fn webhook(&self, path: &str) -> WebhookMetrics {
+        let labels = WebhookLabels {
+            webhook: path.to_string(),
+        };
+        for code in [200u16, 500] {
+            let _ = self.webhook_requests.get_or_create(&WebhookCodeLabels {
+                webhook: path.to_string(),
+                code: code.to_string(),
+            });
+        }
+        let _ = self.webhook_in_flight.get_or_create(&labels);
+        let _ = self.webhook_latency.get_or_create(&labels);
+        WebhookMetrics {
+            metrics: self.clone(),
+            labels,
+        }
+    }
+}
+
+/// The metrics of one webhook path: `controller_runtime_webhook_*`.
+#[derive(Clone, Debug)]
+pub struct WebhookMetrics {
+    metrics: Metrics,
+    labels: WebhookLabels,
+}
+
+impl WebhookMetrics {
+    /// Counts a request in flight until the returned guard is dropped.
+    pub fn in_flight(&self) -> InFlight {
+        let gauge = self
+            .metrics
+            .webhook_in_flight
+            .get_or_create_owned(&self.labels);
+        gauge.inc();
+        InFlight { gauge }
+    }
+
+    /// Records one answered request: its HTTP status code and how long it took.
+    pub fn request_finished(&self, code: u16, seconds: f64) {
+        self.metrics
+            .webhook_requests
+            .get_or_create(&WebhookCodeLabels {
+                webhook: self.labels.webhook.clone(),
+                code: code.to_string(),
+            })
+            .inc();
+        self.metrics
+            .webhook_latency
+            .get_or_create(&self.labels)
+            .observe(seconds);
+    }
+}
+
+/// Keeps `controller_runtime_webhook_requests_in_flight` incremented while alive.
+#[derive(Debug)]
+pub struct InFlight {
+    gauge: Gauge,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.gauge.dec();
     }
 }
 

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, ValueEnum};
 
+pub use crate::server::ServerLimits;
+
 /// Where a service account's namespace is mounted inside a pod.
 const IN_CLUSTER_NAMESPACE_FILE: &str = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 
@@ -16,12 +18,16 @@ const IN_CLUSTER_NAMESPACE_FILE: &str = "/var/run/secrets/kubernetes.io/servicea
 /// `clap::Parser` to add flags of your own.
 #[derive(Args, Debug, Clone, PartialEq)]
 pub struct ManagerOptions {
-    /// Address the metrics endpoint binds to (`:8080`, `127.0.0.1:8080`); `0` disables it.
-    #[arg(long, default_value = ":8080")]
+    /// Address the metrics endpoint binds to (`127.0.0.1:8080`, `:8443` for all interfaces);
+    /// `0` disables it. The default serves plain HTTP on loopback only: to scrape from
+    /// outside the pod, bind another address and add `--metrics-secure`, as the generated
+    /// Deployment does (`--metrics-bind-address=:8443 --metrics-secure`).
+    #[arg(long, default_value = "127.0.0.1:8080")]
     pub metrics_bind_address: String,
 
     /// Serve metrics over HTTPS, authenticating and authorizing every scrape with
-    /// TokenReview/SubjectAccessReview (like kubebuilder's default); plain HTTP when false.
+    /// TokenReview/SubjectAccessReview (kubebuilder's way); plain HTTP when false — then keep
+    /// the address on loopback or otherwise unreachable, since anyone who reaches it can scrape.
     #[arg(long, default_value_t = false, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub metrics_secure: bool,
 
@@ -74,6 +80,32 @@ pub struct ManagerOptions {
     /// Reconciles each controller may run at once (a controller can lower or raise its own).
     #[arg(long, default_value_t = 1)]
     pub max_concurrent_reconciles: u16,
+
+    /// Port of the HTTPS webhook server (admission and conversion webhooks); `0` disables it.
+    /// The server runs only when webhooks are registered, on every replica (leader or not).
+    #[arg(long, default_value_t = 9443)]
+    pub webhook_port: u16,
+
+    /// IP address the webhook server binds to; empty (the default) means all interfaces.
+    #[arg(long, default_value = "")]
+    pub webhook_host: String,
+
+    /// Directory holding the webhook server's certificate and key (e.g. a mounted
+    /// cert-manager Secret). Changed files are picked up without a restart.
+    #[arg(long, default_value = "/tmp/k8s-webhook-server/serving-certs")]
+    pub webhook_cert_path: PathBuf,
+
+    /// File name of the webhook certificate (PEM chain) in `--webhook-cert-path`.
+    #[arg(long, default_value = "tls.crt")]
+    pub webhook_cert_name: String,
+
+    /// File name of the webhook private key (PEM) in `--webhook-cert-path`.
+    #[arg(long, default_value = "tls.key", alias = "webhook-key-name")]
+    pub webhook_cert_key: String,
+
+    /// Timeouts and the connection limit of every server (metrics, probes, webhooks).
+    #[command(flatten)]
+    pub server_limits: ServerLimits,
 }
 
 /// Log output format.
@@ -121,6 +153,37 @@ impl ManagerOptions {
         parse_bind_address(
             &self.health_probe_bind_address,
             "--health-probe-bind-address",
+        )
+    }
+
+    /// The webhook server's address, or `None` when disabled with `--webhook-port=0`.
+    pub fn webhook_addr(&self) -> Result<Option<SocketAddr>, crate::Error> {
+        if self.webhook_port == 0 {
+            return Ok(None);
+        }
+        let host = self.webhook_host.trim();
+        let host = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host);
+        let ip = match host {
+            "" => std::net::IpAddr::from([0, 0, 0, 0]),
+            "localhost" => std::net::IpAddr::from([127, 0, 0, 1]),
+            _ => host.parse().map_err(|e| crate::Error::InvalidOption {
+                option: "--webhook-host",
+                message: format!(
+                    "{host:?} is not an IP address (or empty for all interfaces): {e}"
+                ),
+            })?,
+        };
+        Ok(Some(SocketAddr::new(ip, self.webhook_port)))
+    }
+
+    /// The webhook certificate and key files.
+    pub fn webhook_cert_files(&self) -> (PathBuf, PathBuf) {
+        (
+            self.webhook_cert_path.join(&self.webhook_cert_name),
+            self.webhook_cert_path.join(&self.webhook_cert_key),
         )
     }
 

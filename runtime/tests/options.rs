@@ -4,9 +4,12 @@ use cargo_operator_runtime::options::{parse_bind_address, parse_duration};
 use cargo_operator_runtime::{LogFormat, ManagerOptions};
 
 #[test]
-fn defaults_match_kubebuilder() {
+fn defaults_match_kubebuilder_but_metrics_stay_on_loopback() {
     let o = ManagerOptions::default();
-    assert_eq!(o.metrics_bind_address, ":8080");
+    // Plain-HTTP metrics are for `make run` on a workstation: kubebuilder's `:8080` would
+    // publish them to every network the machine is on. The deployed manager asks for
+    // `--metrics-bind-address=:8443 --metrics-secure`.
+    assert_eq!(o.metrics_bind_address, "127.0.0.1:8080");
     assert_eq!(o.health_probe_bind_address, ":8081");
     assert!(!o.leader_elect);
     assert!(!o.metrics_secure);
@@ -21,7 +24,7 @@ fn defaults_match_kubebuilder() {
     );
     assert_eq!(
         o.metrics_addr().unwrap().unwrap().to_string(),
-        "0.0.0.0:8080"
+        "127.0.0.1:8080"
     );
 }
 
