@@ -27,8 +27,26 @@ pub struct Project {
     /// a path (relative to the project root, as given to `init --runtime-path`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime_path: Option<String>,
+    #[serde(default, skip_serializing_if = "ManifestSettings::is_default")]
+    pub manifests: ManifestSettings,
     #[serde(default, rename = "resource", skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<Resource>,
+}
+
+/// How `cargo operator manifests` writes CRDs; its flags override these.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ManifestSettings {
+    /// Cut CRD descriptions to this many bytes (`0` drops them): controller-gen's
+    /// `crd:maxDescLen`, for CRDs that embed big Kubernetes types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_description_len: Option<usize>,
+}
+
+impl ManifestSettings {
+    fn is_default(&self) -> bool {
+        *self == ManifestSettings::default()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,6 +208,9 @@ mod tests {
             domain: "example.com".into(),
             owner: Some("Example Inc".into()),
             runtime_path: None,
+            manifests: ManifestSettings {
+                max_description_len: Some(0),
+            },
             resources: vec![Resource {
                 group: "webapp".into(),
                 version: "v1".into(),

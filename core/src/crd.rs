@@ -253,6 +253,30 @@ fn versions(crd: &Value) -> &[Value] {
         .map_or(&[], Vec::as_slice)
 }
 
+/// The most bytes of annotations an object may carry (the API server's
+/// `TotalAnnotationSizeLimitB`). Client-side `kubectl apply` copies the whole object into
+/// its `last-applied-configuration` annotation, so a CRD bigger than this cannot be applied
+/// that way (`metadata.annotations: Too long`); server-side apply keeps no such copy.
+pub const ANNOTATIONS_LIMIT: usize = 256 * 1024;
+
+/// Whether client-side `kubectl apply` would fail on this CRD (see [`ANNOTATIONS_LIMIT`]).
+pub fn too_big_for_client_side_apply(crd: &Value) -> bool {
+    serde_json::to_vec(crd).map_or(0, |json| json.len()) > ANNOTATIONS_LIMIT
+}
+
+/// Cuts every description in every version's schema to `max` bytes (`0` removes them), as
+/// controller-gen's `crd:maxDescLen` does; see [`crate::schema::description::truncate`].
+pub fn limit_descriptions(crd: &mut Value, max: usize) {
+    let Some(versions) = crd.pointer_mut("/spec/versions").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for version in versions {
+        if let Some(Value::Object(schema)) = version.pointer_mut("/schema/openAPIV3Schema") {
+            crate::schema::description::truncate(schema, max);
+        }
+    }
+}
+
 /// A CRD's `metadata.name`.
 pub fn name(crd: &Value) -> &str {
     crd.pointer("/metadata/name")

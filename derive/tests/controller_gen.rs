@@ -126,20 +126,9 @@ struct Deliberate {
     why: &'static str,
 }
 
-const NULLABLE_OPTION: &str = "an `Option<T>` field is `nullable: true` (kube-rs convention): \
-    Rust clients serialize `None` as `null` unless told otherwise, and the API server must accept \
-    that; Go's `*T` + `omitempty` never sends null";
 const ROOT_DESCRIPTION: &str = "controller-gen takes the root description from the Go root \
     type's doc comment; the Rust derive has no root type to document, so it uses the spec \
     struct's doc comment (or `<Kind> is the Schema for the <plural> API`)";
-
-fn nullable(at: &'static str) -> Deliberate {
-    Deliberate {
-        at,
-        key: "nullable",
-        why: NULLABLE_OPTION,
-    }
-}
 
 fn root_description() -> Deliberate {
     Deliberate {
@@ -321,8 +310,6 @@ fn versions_with_one_storage_version_match_controller_gen() {
             version,
             &[
                 root_description(),
-                nullable("/properties/spec/properties/dough"),
-                nullable("/properties/spec/properties/dough/properties/flour"),
             ],
         );
     }
@@ -344,8 +331,6 @@ fn scalar_and_list_item_validation_match_controller_gen() {
         "v1",
         &[
             root_description(),
-            nullable("/properties/spec/properties/shelfLifeHours"),
-            nullable("/properties/spec/properties/vegan"),
             // `availability` (`Option<Enum>`) matches exactly: enums are never nullable, as
             // the API server rejects `null` against any `enum`.
             Deliberate {
@@ -372,7 +357,6 @@ fn list_and_map_topology_match_controller_gen() {
         "v1",
         &[
             root_description(),
-            nullable("/properties/spec/properties/keeper"),
         ],
     );
 }
@@ -392,7 +376,6 @@ fn cel_validation_rules_match_controller_gen() {
         "v1",
         &[
             root_description(),
-            nullable("/properties/spec/properties/servings"),
             Deliberate {
                 at: "/properties/spec/properties/note",
                 key: "default",
@@ -419,7 +402,6 @@ fn embedded_preserved_and_int_or_string_fields_match_controller_gen() {
         "v1",
         &[
             root_description(),
-            nullable("/properties/spec/properties/discount"),
         ],
     );
 }

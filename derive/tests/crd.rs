@@ -207,6 +207,8 @@ pub struct ToggleSpec {
     pub numbers: Vec<Option<i32>>,
     #[field(min_length = 1)]
     pub note: Option<String>,
+    #[field(nullable)]
+    pub remark: Option<String>,
 }
 
 /// A level.
@@ -286,8 +288,10 @@ fn enums_are_never_nullable() {
         shape(&props["numbers"]["items"]),
         (none.clone(), json!("integer"), json!([1, 2]))
     );
-    // Without an enum, an `Option` stays nullable.
-    assert_eq!(shape(&props["note"]), (json!(true), json!("string"), none));
+    // An `Option` is optional, not nullable, as controller-gen's optional fields are: a
+    // `null` is pruned like an absent field. `#[field(nullable)]` asks for `null` to be kept.
+    assert_eq!(shape(&props["note"]), (none.clone(), json!("string"), none.clone()));
+    assert_eq!(shape(&props["remark"]), (json!(true), json!("string"), none));
 }
 
 #[test]

@@ -13,36 +13,29 @@ use serde_json::Value;
 
 /// The structural schema of `T` (named `name` in messages), with the `#[field(...)]` patches
 /// of its properties (`(property, patch)`) and of the struct itself merged in.
+///
+/// schemars generates every struct as a definition; ours are inlined where they are used,
+/// and the Kubernetes types (k8s-openapi's, which describe only the wire format) are replaced
+/// by the schema controller-gen gives them (`cargo_operator_core::schema::k8s`), after the
+/// transforms, so that nothing rewrites Kubernetes' own validation.
 pub fn schema_of<T: JsonSchema>(
     name: &str,
     properties: &[(&str, &str)],
     container: Option<&str>,
 ) -> Object {
-    let generator = schemars::generate::SchemaSettings::openapi3()
+    let generated = schemars::generate::SchemaSettings::openapi3()
         .with(|s| {
-            s.inline_subschemas = true;
+            s.definitions_path = format!("/{}", schema::refs::DEFINITIONS).into();
             s.meta_schema = None;
+            // `Option<T>` is made optional, not nullable, by `NullMeansAbsent`; definitions
+            // stay `$ref`s (with their siblings) until they are inlined below.
+            s.transforms.retain(|t| {
+                !t.is::<schemars::transform::AddNullable>()
+                    && !t.is::<schemars::transform::RemoveRefSiblings>()
+            });
         })
-        .with_transform(schemars::transform::AddNullable::default())
-        .with_transform(transform::TaggedEnums)
-        .with_transform(kube_core::schema::StructuralSchemaRewriter)
-        .with_transform(transform::TagConstraints)
-        .with_transform(kube_core::schema::OptionalEnum)
-        .with_transform(kube_core::schema::OptionalIntOrString)
-        .with_transform(transform::EnumsNeverNullable)
-        .into_generator();
-    // kube-core's rewriter panics on enums it cannot hoist; say why in Rust terms.
-    let generated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        generator.into_root_schema_for::<T>()
-    }))
-    .unwrap_or_else(|payload| {
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        panic!("{}", schema::hint::explain_rewriter_panic(name, &message))
-    });
+        .into_generator()
+        .into_root_schema_for::<T>();
     let Value::Object(mut map) =
         serde_json::to_value(generated).expect("a schemars schema serializes to JSON")
     else {
@@ -52,6 +45,13 @@ pub fn schema_of<T: JsonSchema>(
     };
     map.remove("$schema");
     map.remove("title");
+    let definitions = match map.remove(schema::refs::DEFINITIONS) {
+        Some(Value::Object(definitions)) => definitions,
+        _ => Object::new(),
+    };
+    schema::refs::inline(&mut map, &definitions, &schema::k8s::has)
+        .unwrap_or_else(|why| panic!("the schema of `{name}`: {why}"));
+    let mut map = structural(name, map);
     schema::patch::int_or_string_any_of(&mut map);
     for (property, patch) in properties {
         schema::patch::patch_property(&mut map, name, property, &schema::patch::parse(patch));
@@ -59,7 +59,34 @@ pub fn schema_of<T: JsonSchema>(
     if let Some(patch) = container {
         schema::patch::merge(&mut map, schema::patch::parse(patch));
     }
+    schema::k8s::fill(&mut map);
     map
+}
+
+/// What kube-core's and core's transforms make of an inlined schema: `null` means absent,
+/// enums hoisted into one object the API server accepts.
+fn structural(name: &str, schema: Object) -> Object {
+    use schemars::transform::Transform as _;
+    let mut schema = schemars::Schema::from(schema);
+    transform::NullMeansAbsent.transform(&mut schema);
+    transform::TaggedEnums.transform(&mut schema);
+    // kube-core's rewriter panics on enums it cannot hoist; say why in Rust terms.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        kube_core::schema::StructuralSchemaRewriter.transform(&mut schema)
+    }))
+    .unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        panic!("{}", schema::hint::explain_rewriter_panic(name, &message))
+    });
+    transform::TagConstraints.transform(&mut schema);
+    match schema.to_value() {
+        Value::Object(map) => map,
+        _ => unreachable!("an object schema stays an object"),
+    }
 }
 
 /// Merges a `#[field(...)]` patch into a schema (`#[derive(Schema)]`'s transforms).

@@ -67,6 +67,7 @@ pub fn init(options: &InitOptions) -> Result<()> {
         domain: options.domain.clone(),
         owner: options.owner.clone(),
         runtime_path: options.runtime_path.clone(),
+        manifests: Default::default(),
         resources: vec![],
     };
     let vars = ProjectVars::new(&project);

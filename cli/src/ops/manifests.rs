@@ -14,16 +14,24 @@ use crate::workspace;
 #[derive(Debug, Clone, Default)]
 pub struct ManifestsOptions {
     pub dry_run: bool,
+    /// Overrides the project file's `[manifests] max-description-len`.
+    pub max_description_len: Option<usize>,
 }
 
 pub fn manifests(options: &ManifestsOptions) -> Result<()> {
-    let Workspace { root, .. } = Workspace::discover(&std::env::current_dir()?)?;
+    let Workspace { root, project } = Workspace::discover(&std::env::current_dir()?)?;
     // Everything is computed before anything is written: a compile error or a schema the API
     // server would reject leaves the previous manifests in place.
     let layout = workspace::layout(&root)?;
     let programs = build::build(&root, &layout)?;
-    let crds = crd::merge_versions(build::crds(&programs)?).map_err(anyhow::Error::msg)?;
-    for crd in &crds {
+    let mut crds = crd::merge_versions(build::crds(&programs)?).map_err(anyhow::Error::msg)?;
+    let max_description_len = options
+        .max_description_len
+        .or(project.manifests.max_description_len);
+    for crd in &mut crds {
+        if let Some(max) = max_description_len {
+            crd::limit_descriptions(crd, max);
+        }
         manifests::check_crd(crd)?;
     }
     let rules = build::rbac_rules(&programs)?;
@@ -42,5 +50,27 @@ pub fn manifests(options: &ManifestsOptions) -> Result<()> {
         content: yaml::document(&rbac::cluster_role(rbac::MANAGER_ROLE, &rules))?,
     })?;
     super::write(plan, &mut Disk::new(&root), false, options.dry_run)?;
+    report_sizes(&crds, &files);
     Ok(())
+}
+
+/// Each CRD's size, and a warning with the fixes for one that client-side `kubectl apply`
+/// cannot install.
+fn report_sizes(crds: &[serde_json::Value], files: &[String]) {
+    for (crd, file) in crds.iter().zip(files) {
+        let bytes = serde_json::to_vec(crd).map_or(0, |json| json.len());
+        println!("  {file}: {:.1} KiB", bytes as f64 / 1024.0);
+        if crd::too_big_for_client_side_apply(crd) {
+            eprintln!(
+                "warning: CRD {} is {} KiB, over the {} KiB that client-side `kubectl apply` \
+                 can store (it fails with `metadata.annotations: Too long`). The Makefile's \
+                 `install` and `deploy` use server-side apply, which has no such limit; to \
+                 shrink the CRD, run `cargo operator manifests --max-description-len 0` or set \
+                 `max-description-len = 0` under `[manifests]` in operator.toml.",
+                crd::name(crd),
+                bytes / 1024,
+                crd::ANNOTATIONS_LIMIT / 1024
+            );
+        }
+    }
 }

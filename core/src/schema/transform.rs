@@ -6,20 +6,62 @@ use schemars::Schema;
 use schemars::transform::{Transform, transform_subschemas};
 use serde_json::{Map, Value};
 
-use super::patch::strip_nullable_from_enum;
-
-/// A schema with an `enum` is never nullable, everywhere ([`strip_nullable_from_enum`] says
-/// why). This covers `Option<Enum>` (the `null` member and `nullable` that kube-core's
-/// `OptionalEnum` and schemars' `AddNullable` produce).
+/// `Option<T>` means "may be absent", as an optional Go field does for controller-gen: not
+/// nullable. schemars says `null` in three ways — `type: [T, "null"]`, `enum: [.., null]` and
+/// `anyOf: [T, {type: null}]` — and this removes each, so an explicit `null` is pruned and
+/// defaulted by the API server like a missing field instead of being stored; a `default: null`
+/// (`#[serde(default)]` on an `Option<T>`) goes too.
+/// `#[field(nullable)]` adds `nullable: true` back, after this runs. Runs first.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct EnumsNeverNullable;
+pub struct NullMeansAbsent;
 
-impl Transform for EnumsNeverNullable {
+impl Transform for NullMeansAbsent {
     fn transform(&mut self, schema: &mut Schema) {
-        if let Some(object) = schema.as_object_mut() {
-            strip_nullable_from_enum(object);
-        }
         transform_subschemas(self, schema);
+        if let Some(object) = schema.as_object_mut() {
+            without_null(object);
+        }
+    }
+}
+
+fn is_null_schema(schema: &Value) -> bool {
+    match schema.get("type") {
+        Some(Value::String(t)) => t == "null",
+        _ => schema.get("enum") == Some(&serde_json::json!([null])),
+    }
+}
+
+fn without_null(object: &mut Map<String, Value>) {
+    // `#[serde(default)]` on an `Option<T>`: "absent" is what no default means already.
+    if object.get("default") == Some(&Value::Null) {
+        object.remove("default");
+    }
+    if let Some(Value::Array(types)) = object.get_mut("type") {
+        types.retain(|t| t != "null");
+        if types.len() == 1 {
+            let single = types.pop().expect("one type");
+            object.insert("type".into(), single);
+        }
+    }
+    if let Some(Value::Array(members)) = object.get_mut("enum") {
+        members.retain(|member| !member.is_null());
+    }
+    for junctor in ["anyOf", "oneOf"] {
+        let Some(Value::Array(arms)) = object.get_mut(junctor) else {
+            continue;
+        };
+        arms.retain(|arm| !is_null_schema(arm));
+        if arms.len() != 1 {
+            continue;
+        }
+        // `Option<T>` of a `T` with subschemas: `T` itself, under the field's own keys.
+        let Some(Value::Object(arm)) = object.remove(junctor).and_then(|mut a| a.as_array_mut()?.pop())
+        else {
+            continue;
+        };
+        for (key, value) in arm {
+            object.entry(key).or_insert(value);
+        }
     }
 }
 
