@@ -275,3 +275,62 @@ fn the_config_renders_after_init_and_after_create_api() {
         "{rendered}"
     );
 }
+
+/// The same kind in two groups: the later group's roles, controller module and controller
+/// name carry the group (kubebuilder's multigroup names); the earlier group's files are
+/// untouched, and both render.
+#[test]
+fn a_kind_in_two_groups_gets_its_own_files_in_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = init(dir.path(), "demo");
+    run_ok(&mut create_api(&project, "webapp", "v1", "Guestbook"));
+    let before = snapshot_tree(&project);
+    run_ok(&mut create_api(&project, "shop", "v1", "Guestbook"));
+    let after = snapshot_tree(&project);
+    for (path, content) in &before {
+        let unchanged = after.get(path) == Some(content);
+        let shared = [
+            "operator.toml",
+            "api/src/lib.rs",
+            "src/main.rs",
+            "src/controller/mod.rs",
+            "tests/controller.rs",
+            "config/rbac/kustomization.yaml",
+            "config/samples/kustomization.yaml",
+        ];
+        assert!(
+            unchanged || shared.contains(&path.to_str().unwrap()),
+            "{} was changed",
+            path.display()
+        );
+    }
+    let read = |path: &str| std::fs::read_to_string(project.join(path)).unwrap();
+    for role in ["editor", "viewer"] {
+        let mine = read(&format!("config/rbac/shop_guestbook_{role}_role.yaml"));
+        assert!(
+            mine.contains(&format!("name: shop-guestbook-{role}-role")),
+            "{mine}"
+        );
+        assert!(mine.contains("- shop.example.com"), "{mine}");
+        let theirs = read(&format!("config/rbac/guestbook_{role}_role.yaml"));
+        assert!(theirs.contains("- webapp.example.com"), "{theirs}");
+    }
+    let controller = read("src/controller/shop_guestbook.rs");
+    assert!(controller.contains("pub const NAME: &str = \"shop_guestbook\";"));
+    assert!(
+        controller.contains("use api::shop::v1::Guestbook;"),
+        "{controller}"
+    );
+    assert!(read("src/main.rs").contains("demo::controller::shop_guestbook::controller()"));
+    let rendered = run_ok(
+        std::process::Command::new("kubectl")
+            .args(["kustomize", "config/default"])
+            .current_dir(&project),
+    );
+    for name in [
+        "demo-guestbook-editor-role",
+        "demo-shop-guestbook-editor-role",
+    ] {
+        assert!(rendered.contains(&format!("name: {name}")), "{rendered}");
+    }
+}

@@ -267,7 +267,10 @@ pub fn too_big_for_client_side_apply(crd: &Value) -> bool {
 /// Cuts every description in every version's schema to `max` bytes (`0` removes them), as
 /// controller-gen's `crd:maxDescLen` does; see [`crate::schema::description::truncate`].
 pub fn limit_descriptions(crd: &mut Value, max: usize) {
-    let Some(versions) = crd.pointer_mut("/spec/versions").and_then(Value::as_array_mut) else {
+    let Some(versions) = crd
+        .pointer_mut("/spec/versions")
+        .and_then(Value::as_array_mut)
+    else {
         return;
     };
     for version in versions {

@@ -304,14 +304,7 @@ fn versions_with_one_storage_version_match_controller_gen() {
     let name = "recipes.bakery.example.org";
     assert_same_resource(&merged, name);
     for version in ["v1alpha1", "v1"] {
-        assert_equivalent(
-            &merged,
-            name,
-            version,
-            &[
-                root_description(),
-            ],
-        );
+        assert_equivalent(&merged, name, version, &[root_description()]);
     }
 }
 
@@ -351,14 +344,7 @@ fn list_and_map_topology_match_controller_gen() {
     let ours = crd::<pantry::Pantry>();
     let name = "pantries.bakery.example.org";
     assert_same_resource(&ours, name);
-    assert_equivalent(
-        &ours,
-        name,
-        "v1",
-        &[
-            root_description(),
-        ],
-    );
+    assert_equivalent(&ours, name, "v1", &[root_description()]);
 }
 
 /// `XValidation` on the spec type (a transition rule with `message`, `fieldPath` and
@@ -396,12 +382,5 @@ fn embedded_preserved_and_int_or_string_fields_match_controller_gen() {
     let ours = crd::<hamper::Hamper>();
     let name = "hampers.bakery.example.org";
     assert_same_resource(&ours, name);
-    assert_equivalent(
-        &ours,
-        name,
-        "v1",
-        &[
-            root_description(),
-        ],
-    );
+    assert_equivalent(&ours, name, "v1", &[root_description()]);
 }

@@ -290,8 +290,14 @@ fn enums_are_never_nullable() {
     );
     // An `Option` is optional, not nullable, as controller-gen's optional fields are: a
     // `null` is pruned like an absent field. `#[field(nullable)]` asks for `null` to be kept.
-    assert_eq!(shape(&props["note"]), (none.clone(), json!("string"), none.clone()));
-    assert_eq!(shape(&props["remark"]), (json!(true), json!("string"), none));
+    assert_eq!(
+        shape(&props["note"]),
+        (none.clone(), json!("string"), none.clone())
+    );
+    assert_eq!(
+        shape(&props["remark"]),
+        (json!(true), json!("string"), none)
+    );
 }
 
 #[test]

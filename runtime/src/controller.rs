@@ -20,7 +20,7 @@ use kube_runtime::controller::{
 };
 use kube_runtime::events::EventType;
 use kube_runtime::reflector::{self, ObjectRef, reflector};
-use kube_runtime::utils::{CancelableJoinHandle, StreamBackoff};
+use kube_runtime::utils::{Backoff, CancelableJoinHandle, ResetTimerBackoff, StreamBackoff};
 use kube_runtime::{WatchStreamExt, watcher};
 use serde::de::DeserializeOwned;
 use tracing::{Instrument, debug, error, info, info_span, warn};
@@ -40,6 +40,15 @@ pub const DEFAULT_ERROR_BACKOFF_MAX: Duration = Duration::from_secs(1000);
 /// At most one Warning event per object and reason in this interval, so a failing object in a
 /// hot loop cannot flood the API server with events.
 pub const DEFAULT_WARNING_EVENT_INTERVAL: Duration = Duration::from_secs(30);
+/// The longest a watch waits before it tries the API server again after losing it (an outage,
+/// a restart): retries start at 0.8 s and double up to this cap, each up to half again longer
+/// at random so that many watches do not retry in step. So an object created once the API
+/// server is back is seen within 1.5 × this, plus the time of one list.
+pub const WATCH_BACKOFF_MAX: Duration = Duration::from_secs(5);
+const WATCH_BACKOFF_BASE: Duration = Duration::from_millis(800);
+/// A watch that has worked this long starts its backoff over.
+const WATCH_BACKOFF_RESET: Duration = Duration::from_secs(120);
+
 /// A Warning event that the API server does not take within this time is dropped, so that a
 /// slow API server does not hold a worker.
 const EVENT_PUBLISH_TIMEOUT: Duration = Duration::from_secs(10);
@@ -294,16 +303,17 @@ impl<K: ControllerResource> RunnableController for Controller<K> {
         for trigger in this.triggers {
             triggers.push(trigger(&client, this.namespace.as_deref()));
         }
+        // Each watch backs off on its own: one failing watch must not pause the others.
+        let triggers = triggers
+            .into_iter()
+            .map(|trigger| StreamBackoff::new(trigger, watch_backoff()).boxed());
         let queue = Arc::new(metrics.workqueue(&this.name));
         let added = queue.clone();
-        let triggers = StreamBackoff::new(
-            futures::stream::select_all(triggers),
-            watcher::DefaultBackoff::default(),
-        )
-        .inspect_ok(move |request| added.add(queue_key(&request.obj_ref)))
-        // On shutdown the queue ends: kube-runtime takes no new work and waits for the
-        // reconciles in flight.
-        .take_until(shutdown.wait());
+        let triggers = futures::stream::select_all(triggers)
+            .inspect_ok(move |request| added.add(queue_key(&request.obj_ref)))
+            // On shutdown the queue ends: kube-runtime takes no new work and waits for the
+            // reconciles in flight.
+            .take_until(shutdown.wait());
         let name = this.name;
         async move {
             info!(controller = %name, concurrency, "starting controller");
@@ -371,6 +381,40 @@ impl<K: ControllerResource> RunnableController for Controller<K> {
 
 fn queue_key<K: Resource>(obj: &ObjectRef<K>) -> QueueKey {
     (obj.namespace.clone(), obj.name.clone())
+}
+
+/// See [`WATCH_BACKOFF_MAX`].
+fn watch_backoff() -> ResetTimerBackoff<WatchBackoff> {
+    ResetTimerBackoff::new(WatchBackoff::default(), WATCH_BACKOFF_RESET)
+}
+
+/// Exponential, capped and jittered (kube-runtime's own is not configurable from outside).
+#[derive(Debug, Default)]
+struct WatchBackoff {
+    last: Option<Duration>,
+}
+
+impl Iterator for WatchBackoff {
+    type Item = Duration;
+
+    fn next(&mut self) -> Option<Duration> {
+        let delay = self
+            .last
+            .map_or(WATCH_BACKOFF_BASE, |last| (last * 2).min(WATCH_BACKOFF_MAX));
+        self.last = Some(delay);
+        // Up to half again, at random: std's hasher seeds are random per process and call.
+        use std::hash::{BuildHasher, Hasher};
+        let random = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        Some(delay + delay.mul_f64((random % 1000) as f64 / 2000.0))
+    }
+}
+
+impl Backoff for WatchBackoff {
+    fn reset(&mut self) {
+        self.last = None;
+    }
 }
 
 /// A reconcile function wrapped with metrics, panic recovery, Warning events and backoff.

@@ -129,7 +129,8 @@ pub fn create_api_in(
 }
 
 /// The same kind in another version is a new version of one CRD: same plural and scope, and
-/// only one reconciler for the kind.
+/// only one reconciler for the kind. (The same kind in another group is another CRD; its
+/// per-kind files carry the group, see `ResourceVars::kind_id`.)
 fn check_other_versions(resources: &[Resource], new: &Resource) -> Result<()> {
     for other in resources
         .iter()
@@ -166,17 +167,6 @@ fn check_other_versions(resources: &[Resource], new: &Resource) -> Result<()> {
                 other.version
             );
         }
-    }
-    if let Some(other) = resources
-        .iter()
-        .find(|r| r.kind == new.kind && r.group != new.group && r.controller && new.controller)
-    {
-        bail!(
-            "a reconciler for kind {} already exists (group {}); two reconcilers of one kind name would share src/controller/{}.rs",
-            new.kind,
-            other.group,
-            cargo_operator_core::names::snake_case(&new.kind)
-        );
     }
     Ok(())
 }

@@ -41,8 +41,8 @@ pub fn plan_resource(plan: &mut Plan, vars: &ResourceVars) -> Result<()> {
         format!("- {}", file_name(&sample)),
     ));
     plan.file(&sample)?;
-    for role in ["editor", "viewer"] {
-        let role = file(vars, &format!("config/rbac/{{kind}}_{role}_role.yaml"));
+    for role in ["admin", "editor", "viewer"] {
+        let role = file(vars, &format!("config/rbac/{{kind_id}}_{role}_role.yaml"));
         plan.insert(Insert::new(
             "config/rbac/kustomization.yaml",
             "rbac-kinds",
@@ -55,13 +55,13 @@ pub fn plan_resource(plan: &mut Plan, vars: &ResourceVars) -> Result<()> {
 
 /// The reconciler of one resource, its registration and its envtest test.
 pub fn plan_controller(plan: &mut Plan, vars: &ResourceVars) -> Result<()> {
-    let (kind_snake, kind) = (&vars.kind_snake, &vars.kind);
-    plan.file(&file(vars, "src/controller/{kind}.rs"))?;
+    let (kind_id, kind) = (&vars.kind_id, &vars.kind);
+    plan.file(&file(vars, "src/controller/{kind_id}.rs"))?;
     plan.insert(
         Insert::new(
             "src/controller/mod.rs",
             "controller-modules",
-            format!("pub mod {kind_snake};"),
+            format!("pub mod {kind_id};"),
         )
         .sorted(),
     );
@@ -69,7 +69,7 @@ pub fn plan_controller(plan: &mut Plan, vars: &ResourceVars) -> Result<()> {
         "src/main.rs",
         "controllers",
         format!(
-            "manager.add_controller({}::controller::{kind_snake}::controller());",
+            "manager.add_controller({}::controller::{kind_id}::controller());",
             vars.project.project_crate
         ),
     ));
@@ -80,9 +80,9 @@ pub fn plan_controller(plan: &mut Plan, vars: &ResourceVars) -> Result<()> {
         format!(
             "\n/// A {kind} is reconciled to Ready=True once what it owns exists.\n\
              #[tokio::test]\n\
-             async fn {kind_snake}_reconciles_to_ready() {{\n    \
+             async fn {kind_id}_reconciles_to_ready() {{\n    \
                  let spec = api::{path}Spec {{ replicas: Some(1) }};\n    \
-                 reconciles_to_ready(api::{path}::new(\"test\", spec), controller::{kind_snake}::NAME, controller::{kind_snake}::reconcile).await;\n\
+                 reconciles_to_ready(api::{path}::new(\"test\", spec), controller::{kind_id}::NAME, controller::{kind_id}::reconcile).await;\n\
              }}"
         ),
     ));

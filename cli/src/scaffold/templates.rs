@@ -1,6 +1,6 @@
 //! The templates of every generated file, embedded from this package's `templates/`. A
 //! template's path mirrors the path of the file it generates (`init/Makefile.tera` →
-//! `Makefile`, `api/src/controller/{kind}.rs.tera` → `src/controller/guestbook.rs`).
+//! `Makefile`, `api/src/controller/{kind_id}.rs.tera` → `src/controller/guestbook.rs`).
 //!
 //! Filters for user text: `toml` writes a TOML basic string (quotes included), `rust` a Rust
 //! string literal, so that `--owner 'A "B" Corp'` cannot break the file it lands in.

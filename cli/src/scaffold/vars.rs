@@ -91,6 +91,13 @@ pub struct ResourceVars {
     pub kind_snake: String,
     /// The kind in object names (`guestbook`, `http-route`).
     pub kind_kebab: String,
+    /// The kind's name where the project needs one per kind across groups — its roles, its
+    /// controller module and name: `guestbook`, or `shop_guestbook` when an earlier group
+    /// of the project has a `Guestbook` too (kubebuilder's multigroup names), so that no
+    /// group's files are taken by another's.
+    pub kind_id: String,
+    /// [`Self::kind_id`] in object names (`guestbook`, `shop-guestbook`).
+    pub kind_id_kebab: String,
     pub plural: String,
     /// The plural when it is not the default one (the type's `#[resource]` must then say it).
     pub custom_plural: Option<String>,
@@ -102,15 +109,30 @@ pub struct ResourceVars {
 impl ResourceVars {
     pub fn new(project: &Project, resource: &Resource, storage: bool) -> Self {
         let kind_snake = names::snake_case(&resource.kind);
+        let group_module = names::module_name(&resource.group);
+        // Decided by the order of the project file, so a kind keeps its names for good.
+        let same = |r: &Resource| r.group == resource.group && r.kind == resource.kind;
+        let taken_earlier = project
+            .resources
+            .iter()
+            .take_while(|r| !same(r))
+            .any(|r| r.kind == resource.kind);
+        let kind_id = if taken_earlier {
+            format!("{group_module}_{kind_snake}")
+        } else {
+            kind_snake.clone()
+        };
         Self {
             project: ProjectVars::new(project),
             group: resource.group.clone(),
-            group_module: names::module_name(&resource.group),
+            group_module,
             api_group: project.api_group(resource),
             version: resource.version.clone(),
             kind: resource.kind.clone(),
             kind_kebab: kind_snake.replace('_', "-"),
             kind_snake,
+            kind_id_kebab: kind_id.replace('_', "-"),
+            kind_id,
             plural: resource.plural.clone(),
             custom_plural: (resource.plural != names::plural(&resource.kind))
                 .then(|| resource.plural.clone()),
@@ -120,11 +142,12 @@ impl ResourceVars {
     }
 
     /// The values of the `{placeholders}` in template paths.
-    pub fn placeholders(&self) -> [(&'static str, &str); 3] {
+    pub fn placeholders(&self) -> [(&'static str, &str); 4] {
         [
             ("group", &self.group_module),
             ("version", &self.version),
             ("kind", &self.kind_snake),
+            ("kind_id", &self.kind_id),
         ]
     }
 }

@@ -25,7 +25,9 @@ pub type Object = serde_json::Map<String, Value>;
 pub fn subschemas_mut(node: &mut Object) -> impl Iterator<Item = &mut Value> {
     node.iter_mut().flat_map(|(key, value)| {
         let children: Vec<&mut Value> = match (key.as_str(), value) {
-            ("properties" | "patternProperties", Value::Object(props)) => props.values_mut().collect(),
+            ("properties" | "patternProperties", Value::Object(props)) => {
+                props.values_mut().collect()
+            }
             ("items" | "additionalProperties" | "not", child @ Value::Object(_)) => vec![child],
             ("allOf" | "anyOf" | "oneOf", Value::Array(branches)) => branches.iter_mut().collect(),
             _ => Vec::new(),

@@ -55,7 +55,9 @@ fn without_null(object: &mut Map<String, Value>) {
             continue;
         }
         // `Option<T>` of a `T` with subschemas: `T` itself, under the field's own keys.
-        let Some(Value::Object(arm)) = object.remove(junctor).and_then(|mut a| a.as_array_mut()?.pop())
+        let Some(Value::Object(arm)) = object
+            .remove(junctor)
+            .and_then(|mut a| a.as_array_mut()?.pop())
         else {
             continue;
         };

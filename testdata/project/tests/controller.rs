@@ -105,13 +105,18 @@ where
     );
 
     if namespaced {
-        let config = Api::<ConfigMap>::namespaced(client, "default")
-            .get(&format!("{name}-config"))
+        let uid = reconciled["metadata"]["uid"].as_str().unwrap().to_string();
+        let owned = Api::<ConfigMap>::namespaced(client, "default")
+            .list(&ListParams::default())
             .await
-            .expect("the owned ConfigMap exists");
-        let owner = &config.metadata.owner_references.unwrap_or_default()[0];
+            .unwrap()
+            .items
+            .into_iter()
+            .flat_map(|config| config.metadata.owner_references.unwrap_or_default())
+            .find(|owner| owner.uid == uid)
+            .expect("a ConfigMap owned by the object");
         assert_eq!(
-            (owner.kind.as_str(), owner.controller),
+            (owned.kind.as_str(), owned.controller),
             (K::kind(&()).as_ref(), Some(true))
         );
     }

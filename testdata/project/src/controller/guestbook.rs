@@ -70,7 +70,8 @@ pub async fn reconcile(
 pub fn owned_config_map(object: &Guestbook) -> Result<ConfigMap, ReconcileError> {
     let mut config = ConfigMap {
         metadata: ObjectMeta {
-            name: Some(format!("{}-config", object.name_any())),
+            // The kind in the name: another kind's object of the same name owns its own.
+            name: Some(format!("{}-guestbook", object.name_any())),
             namespace: object.namespace(),
             ..ObjectMeta::default()
         },
@@ -106,7 +107,7 @@ mod tests {
 
         let config = server
             .expect_patch(
-                "/api/v1/namespaces/default/configmaps/test-config",
+                "/api/v1/namespaces/default/configmaps/test-guestbook",
                 &serde_json::to_value(owned_config_map(&object).unwrap()).unwrap(),
             )
             .await;
