@@ -35,6 +35,10 @@ pub struct Outcome {
 pub struct Tally {
     pub judged: usize,
     pub agreed: usize,
+    /// Scale subresources read (that controller-gen's server answered), and lists with a field
+    /// selector made, on both servers.
+    pub scales: usize,
+    pub selections: usize,
     /// Objects whose `ok-`/`bad-` prefix controller-gen's CRD does not bear out: the corpus
     /// itself is wrong.
     pub corpus_errors: Vec<String>,
@@ -65,6 +69,11 @@ pub async fn judge(
                         format!(" ({})", b.message)
                     }
                 ));
+            }
+            // A scale read can fail on both (an object without the replicas field); the two
+            // answers are compared all the same. Count the reads that gave a scale.
+            if b.scale.as_ref().is_some_and(Value::is_object) {
+                tally.scales += 1;
             }
             if a.accepted != b.accepted {
                 differences.push(Difference {
@@ -103,7 +112,7 @@ pub async fn judge(
                 tally.agreed += 1;
             }
         }
-        select_fields(case, &accepted_by_theirs, ours, theirs, differences).await;
+        select_fields(case, &accepted_by_theirs, ours, theirs, differences, tally).await;
     }
 }
 
@@ -256,10 +265,10 @@ async fn apply(server: &Server<'_>, file: &ObjectFile) -> Outcome {
         .flatten()
         .map(|o| without_noise(serde_json::to_value(o).unwrap()));
     let scale = if has_scale && stored.is_some() {
-        api.get_scale(&name)
-            .await
-            .ok()
-            .map(|s| without_noise(serde_json::to_value(s).unwrap()))
+        Some(match api.get_scale(&name).await {
+            Ok(scale) => without_noise(serde_json::to_value(scale).unwrap()),
+            Err(e) => json!(format!("error: {}", error_text(e))),
+        })
     } else {
         None
     };
@@ -293,6 +302,7 @@ async fn select_fields(
     ours: &Server<'_>,
     theirs: &Server<'_>,
     differences: &mut Vec<Difference>,
+    tally: &mut Tally,
 ) {
     for (file, stored) in accepted {
         let Some(stored) = stored else { continue };
@@ -312,6 +322,16 @@ async fn select_fields(
                 list(ours, api_version, kind, &selector),
                 list(theirs, api_version, kind, &selector)
             );
+            tally.selections += 1;
+            if !b
+                .as_array()
+                .is_some_and(|names| names.contains(&json!(file.name)))
+            {
+                tally.corpus_errors.push(format!(
+                    "{}/objects/{}.yaml: controller-gen's server does not select it by {selector}: {b}",
+                    case.name, file.name
+                ));
+            }
             if a != b {
                 differences.push(Difference {
                     case: case.name.clone(),
