@@ -1,0 +1,33 @@
+package v2
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// DiskSpec defines the desired state of Disk in v2.
+type DiskSpec struct {
+	// SizeGi is the size in GiB.
+	// +kubebuilder:validation:Minimum=1
+	SizeGi int32 `json:"sizeGi"`
+}
+
+// +kubebuilder:object:root=true
+// +kubebuilder:storageversion
+
+// Disk is the Schema for the disks API.
+type Disk struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// +required
+	Spec DiskSpec `json:"spec"`
+}
+
+// +kubebuilder:object:root=true
+
+// DiskList contains a list of Disk.
+type DiskList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Disk `json:"items"`
+}
