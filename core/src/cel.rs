@@ -2,12 +2,14 @@
 //! fields (the CEL expression itself is compiled by the API server, and parsed before that
 //! by `cargo operator manifests`).
 
+use crate::field::ErrorType;
+
 /// The `reason` values the API server accepts (`FieldValueInvalid` when unset).
 pub const REASONS: &[&str] = &[
-    "FieldValueInvalid",
-    "FieldValueForbidden",
-    "FieldValueRequired",
-    "FieldValueDuplicate",
+    ErrorType::Invalid.reason(),
+    ErrorType::Forbidden.reason(),
+    ErrorType::Required.reason(),
+    ErrorType::Duplicate.reason(),
 ];
 
 /// Checks a `reason`.

@@ -14,9 +14,11 @@
 //! | [`crd`] | CustomResourceDefinition assembly, version merging, file names |
 //! | [`rbac`] | the `#[rbac]` grammar, RBAC verbs, controller-gen's rule normalisation |
 //! | [`cel`] | `x-kubernetes-validations`: reasons and field paths |
+//! | [`field`] | apimachinery's field error types (webhook denials, CEL reasons) |
 
 pub mod cel;
 pub mod crd;
+pub mod field;
 pub mod kubernetes;
 pub mod markers;
 pub mod names;

@@ -294,7 +294,8 @@ pub struct PolicyRule {
 
 /// Merges rules the way controller-gen does, so role.yaml is minimal and stable: verbs of the
 /// same (group, resource, names) are unioned, then resources of one group with the same verbs
-/// and names share a rule. Resource rules come sorted, then non-resource URL rules.
+/// and names share a rule, then groups with the same resources, verbs and names; a rule
+/// holding `*` holds only `*`. Resource rules come sorted, then non-resource URL rules.
 pub fn normalize(rules: &[Rule]) -> Vec<PolicyRule> {
     type Key = (String, String, Vec<String>);
     let mut verbs_by_resource: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
@@ -326,14 +327,22 @@ pub fn normalize(rules: &[Rule]) -> Vec<PolicyRule> {
             .or_default()
             .insert(resource);
     }
-    let mut policy: Vec<PolicyRule> = grouped
+    type SameAccess = (Vec<String>, Vec<String>, Vec<String>);
+    let mut groups_by_access: BTreeMap<SameAccess, BTreeSet<String>> = BTreeMap::new();
+    for ((group, names, verbs), resources) in grouped {
+        groups_by_access
+            .entry((resources.into_iter().collect(), names, verbs))
+            .or_default()
+            .insert(group);
+    }
+    let mut policy: Vec<PolicyRule> = groups_by_access
         .into_iter()
-        .map(|((group, resource_names, verbs), resources)| PolicyRule {
-            api_groups: vec![group],
+        .map(|((resources, resource_names, verbs), groups)| PolicyRule {
+            api_groups: groups.into_iter().collect(),
             non_resource_urls: vec![],
             resource_names,
-            resources: resources.into_iter().collect(),
-            verbs,
+            resources,
+            verbs: only_star_if_any(verbs),
         })
         .collect();
     policy.sort();
@@ -349,9 +358,18 @@ pub fn normalize(rules: &[Rule]) -> Vec<PolicyRule> {
         non_resource_urls: urls,
         resource_names: vec![],
         resources: vec![],
-        verbs,
+        verbs: only_star_if_any(verbs),
     }));
     policy
+}
+
+/// `*` already grants every other verb.
+fn only_star_if_any(verbs: Vec<String>) -> Vec<String> {
+    if verbs.iter().any(|v| v == "*") {
+        vec!["*".to_string()]
+    } else {
+        verbs
+    }
 }
 
 /// The name of the ClusterRole the manager's ServiceAccount is bound to (kubebuilder's).
@@ -465,12 +483,17 @@ mod tests {
                 verbs: strings(&["get"]),
                 ..Rule::default()
             },
+            rule(&["apps"], &["deployments"], &["get", "list"]),
+            rule(&["batch"], &["deployments"], &["list", "get"]),
+            rule(&["policy"], &["poddisruptionbudgets"], &["*", "get"]),
         ];
         let value = serde_json::to_value(normalize(&rules)).unwrap();
         assert_eq!(
             value,
             serde_json::json!([
                 {"apiGroups": [""], "resourceNames": ["a"], "resources": ["configmaps", "secrets"], "verbs": ["get"]},
+                {"apiGroups": ["apps", "batch"], "resources": ["deployments"], "verbs": ["get", "list"]},
+                {"apiGroups": ["policy"], "resources": ["poddisruptionbudgets"], "verbs": ["*"]},
                 {"apiGroups": ["webapp.example.com"], "resources": ["guestbooks"], "verbs": ["get", "list", "patch", "update", "watch"]},
                 {"apiGroups": ["webapp.example.com"], "resources": ["guestbooks/status"], "verbs": ["get", "patch", "update"]},
                 {"nonResourceURLs": ["/healthz"], "verbs": ["get"]},

@@ -59,6 +59,7 @@ pub fn schema_of<T: JsonSchema>(
     if let Some(patch) = container {
         schema::patch::merge(&mut map, schema::patch::parse(patch));
     }
+    schema::patch::only_attribute_defaults(&mut map);
     schema::k8s::fill(&mut map);
     map
 }

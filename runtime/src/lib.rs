@@ -81,9 +81,8 @@ pub use {
     logging::init_logging,
     manager::Manager,
     metrics::Metrics,
-    options::{LogFormat, ManagerOptions},
+    options::{LogFormat, ManagerOptions, ServerLimits},
     scope::ApiScope,
-    server::ServerLimits,
     shutdown::{Shutdown, ShutdownTrigger},
 };
 #[cfg(feature = "manager")]

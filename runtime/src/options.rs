@@ -7,8 +7,6 @@ use std::time::Duration;
 
 use clap::{Args, Parser, ValueEnum};
 
-pub use crate::server::ServerLimits;
-
 /// Where a service account's namespace is mounted inside a pod.
 const IN_CLUSTER_NAMESPACE_FILE: &str = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 
@@ -280,4 +278,33 @@ pub fn parse_duration(value: &str) -> Result<Duration, String> {
 
 fn seconds_to_duration(seconds: f64, value: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(seconds).map_err(|e| format!("{value:?}: {e}"))
+}
+
+/// The limits of every server of the manager (metrics, probes, webhooks), also settable as
+/// flags.
+#[derive(Args, Debug, Clone, PartialEq, Eq)]
+pub struct ServerLimits {
+    /// How long a client of the metrics, probe and webhook servers has to finish the TLS
+    /// handshake and to send a request's headers; slower connections are closed.
+    #[arg(long = "server-read-header-timeout", default_value = "10s", value_parser = parse_duration)]
+    pub read_header_timeout: Duration,
+
+    /// How long a keep-alive connection may wait for its next request before it is closed.
+    #[arg(long = "server-idle-timeout", default_value = "60s", value_parser = parse_duration)]
+    pub idle_timeout: Duration,
+
+    /// Connections each server serves at once; further connections wait until one closes.
+    #[arg(long = "server-max-connections", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+}
+
+impl Default for ServerLimits {
+    /// 10 s to send the headers, 60 s idle, 1024 connections.
+    fn default() -> Self {
+        Self {
+            read_header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 1024,
+        }
+    }
 }

@@ -22,7 +22,6 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use clap::Args;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
@@ -35,42 +34,13 @@ use tracing::debug;
 
 use crate::error::Error;
 use crate::metrics::Metrics;
-use crate::options::parse_duration;
+use crate::options::ServerLimits;
 
 /// OpenMetrics is what prometheus-client writes; Prometheus negotiates it natively.
 const OPENMETRICS_CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 /// On shutdown, connections still busy after this are dropped.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
-
-/// The limits of every server of the manager (metrics, probes, webhooks), also settable as
-/// flags.
-#[derive(Args, Debug, Clone, PartialEq, Eq)]
-pub struct ServerLimits {
-    /// How long a client of the metrics, probe and webhook servers has to finish the TLS
-    /// handshake and to send a request's headers; slower connections are closed.
-    #[arg(long = "server-read-header-timeout", default_value = "10s", value_parser = parse_duration)]
-    pub read_header_timeout: Duration,
-
-    /// How long a keep-alive connection may wait for its next request before it is closed.
-    #[arg(long = "server-idle-timeout", default_value = "60s", value_parser = parse_duration)]
-    pub idle_timeout: Duration,
-
-    /// Connections each server serves at once; further connections wait until one closes.
-    #[arg(long = "server-max-connections", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
-    pub max_connections: u32,
-}
-
-impl Default for ServerLimits {
-    /// 10 s to send the headers, 60 s idle, 1024 connections.
-    fn default() -> Self {
-        Self {
-            read_header_timeout: Duration::from_secs(10),
-            idle_timeout: Duration::from_secs(60),
-            max_connections: 1024,
-        }
-    }
-}
 
 /// Readiness shared between the manager and `/readyz`.
 #[derive(Debug, Clone, Default)]

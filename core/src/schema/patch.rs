@@ -25,11 +25,45 @@ pub fn patch_property(schema: &mut Object, owner: &str, property: &str, patch: &
     merge(target, patch.clone());
 }
 
-/// Parses a patch the derive emitted as a JSON string.
+/// Parses a patch the derive emitted as a JSON string. Its defaults are set aside under
+/// [`ATTRIBUTE_DEFAULT`] until [`only_attribute_defaults`] runs.
 pub fn parse(patch: &str) -> Object {
     match serde_json::from_str(patch) {
-        Ok(Value::Object(patch)) => patch,
+        Ok(Value::Object(mut patch)) => {
+            mark_defaults(&mut patch);
+            patch
+        }
         _ => panic!("the derive emits every #[field(...)] patch as a JSON object, not {patch:?}"),
+    }
+}
+
+/// Where a `#[field(default = ...)]` waits while schemars' own defaults are still around.
+pub const ATTRIBUTE_DEFAULT: &str = "x-cargo-operator-default";
+
+fn mark_defaults(node: &mut Object) {
+    if let Some(default) = node.remove("default") {
+        node.insert(ATTRIBUTE_DEFAULT.into(), default);
+    }
+    for child in super::subschemas_mut(node) {
+        if let Value::Object(child) = child {
+            mark_defaults(child);
+        }
+    }
+}
+
+/// Keeps the defaults of `#[field(default = ...)]` and drops the ones schemars derives from
+/// `#[serde(default)]`: that attribute says what the *client* does with a missing field, like
+/// Go's `omitempty`, for which controller-gen writes no default either; as a CRD default it
+/// would make the API server store zero values (`0`, `""`) the user never sent.
+pub fn only_attribute_defaults(node: &mut Object) {
+    node.remove("default");
+    if let Some(default) = node.remove(ATTRIBUTE_DEFAULT) {
+        node.insert("default".into(), default);
+    }
+    for child in super::subschemas_mut(node) {
+        if let Value::Object(child) = child {
+            only_attribute_defaults(child);
+        }
     }
 }
 
@@ -77,6 +111,13 @@ pub fn merge(target: &mut Object, patch: Object) {
         }
     }
     strip_nullable_from_enum(target);
+    // `serde_json::Map` values are `additionalProperties: true`, under which the API server
+    // prunes every unknown field even when the node preserves them; preserving is the point.
+    if target.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true))
+        && target.get("additionalProperties") == Some(&Value::Bool(true))
+    {
+        target.remove("additionalProperties");
+    }
     // An embedded resource without a schema of its own (e.g. `serde_json::Value`) keeps its
     // unknown fields, as controller-gen does for `runtime.RawExtension`; the API server
     // requires properties or x-kubernetes-preserve-unknown-fields beside it.

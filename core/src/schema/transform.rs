@@ -9,8 +9,7 @@ use serde_json::{Map, Value};
 /// `Option<T>` means "may be absent", as an optional Go field does for controller-gen: not
 /// nullable. schemars says `null` in three ways — `type: [T, "null"]`, `enum: [.., null]` and
 /// `anyOf: [T, {type: null}]` — and this removes each, so an explicit `null` is pruned and
-/// defaulted by the API server like a missing field instead of being stored; a `default: null`
-/// (`#[serde(default)]` on an `Option<T>`) goes too.
+/// defaulted by the API server like a missing field instead of being stored.
 /// `#[field(nullable)]` adds `nullable: true` back, after this runs. Runs first.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NullMeansAbsent;
@@ -32,10 +31,6 @@ fn is_null_schema(schema: &Value) -> bool {
 }
 
 fn without_null(object: &mut Map<String, Value>) {
-    // `#[serde(default)]` on an `Option<T>`: "absent" is what no default means already.
-    if object.get("default") == Some(&Value::Null) {
-        object.remove("default");
-    }
     if let Some(Value::Array(types)) = object.get_mut("type") {
         types.retain(|t| t != "null");
         if types.len() == 1 {

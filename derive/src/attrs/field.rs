@@ -72,8 +72,10 @@ attribute! {
         /// Maximum number of map entries (or object properties).
         #[darling(default, with = |m| value::unsigned(m, "max_properties = 8"))]
         pub max_properties: Option<Unsigned>,
-        /// The API server's default (a literal or a list of literals), checked against the
-        /// field's type and its other keys at compile time.
+        /// The API server's default (a literal, a list of literals, or JSON in `json!(...)`
+        /// for an object), checked against the field's type and its other keys at compile
+        /// time. The only source of defaults: `#[serde(default)]` is a client-side matter
+        /// (Go's `omitempty`) and puts none in the CRD.
         #[darling(default, with = |m| value::literal(m, "default = 1"))]
         pub default: Option<Literal>,
         /// `null` is accepted (an `Option<T>` is not nullable by itself: a `null` is pruned like

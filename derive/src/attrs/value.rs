@@ -266,7 +266,8 @@ fn literal_json(expr: &Expr) -> Result<serde_json::Value> {
     let err = || {
         error_at(
             expr,
-            "expected a literal: a string, number, boolean, or a `[...]` list of those",
+            "expected a literal: a string, number, boolean, a `[...]` list of those, or \
+             JSON in `json!(...)` (an object: `json!({\"attempts\": 3})`)",
         )
     };
     match expr {
@@ -307,6 +308,93 @@ fn literal_json(expr: &Expr) -> Result<serde_json::Value> {
             .collect::<Result<Vec<_>>>()
             .map(Value::Array),
         Expr::Group(g) => literal_json(&g.expr),
+        // `json!({...})`: objects have no Rust literal. The tokens are read as JSON, not run
+        // as Rust: nothing in them is evaluated.
+        Expr::Macro(m)
+            if m.mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "json") =>
+        {
+            let mut tokens = m.mac.tokens.clone().into_iter().peekable();
+            let value = json_tokens(&mut tokens).map_err(|why| {
+                error_at(
+                    &m.mac.tokens,
+                    format!("json!(...) here takes JSON as written: {why}"),
+                )
+            })?;
+            match tokens.next() {
+                None => Ok(value),
+                Some(extra) => Err(error_at(&extra, "json!(...) takes one JSON value")),
+            }
+        }
         _ => Err(err()),
+    }
+}
+
+type Tokens = std::iter::Peekable<proc_macro2::token_stream::IntoIter>;
+
+/// One JSON value from the tokens of `json!(...)`.
+fn json_tokens(tokens: &mut Tokens) -> std::result::Result<serde_json::Value, String> {
+    use proc_macro2::{Delimiter, TokenTree};
+    use serde_json::Value;
+    match tokens.next() {
+        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => {
+            let mut inner = g.stream().into_iter().peekable();
+            let mut object = serde_json::Map::new();
+            while inner.peek().is_some() {
+                let key = match json_tokens(&mut inner)? {
+                    Value::String(key) => key,
+                    other => return Err(format!("an object key must be a string, not `{other}`")),
+                };
+                match inner.next() {
+                    Some(TokenTree::Punct(p)) if p.as_char() == ':' => {}
+                    _ => return Err(format!("expected `:` after \"{key}\"")),
+                }
+                object.insert(key, json_tokens(&mut inner)?);
+                comma(&mut inner)?;
+            }
+            Ok(Value::Object(object))
+        }
+        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket => {
+            let mut inner = g.stream().into_iter().peekable();
+            let mut array = Vec::new();
+            while inner.peek().is_some() {
+                array.push(json_tokens(&mut inner)?);
+                comma(&mut inner)?;
+            }
+            Ok(Value::Array(array))
+        }
+        Some(TokenTree::Ident(i)) => match i.to_string().as_str() {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            "null" => Ok(Value::Null),
+            other => Err(format!(
+                "`{other}` is not JSON (Rust variables are not evaluated)"
+            )),
+        },
+        Some(TokenTree::Punct(p)) if p.as_char() == '-' => match json_tokens(tokens)? {
+            Value::Number(n) => Ok(n
+                .as_i64()
+                .map(|i| Value::from(-i))
+                .unwrap_or_else(|| Value::from(-n.as_f64().unwrap_or(0.0)))),
+            other => Err(format!("`-{other}` is not a number")),
+        },
+        Some(TokenTree::Literal(l)) => {
+            let text = l.to_string();
+            serde_json::from_str(&text).map_err(|_| format!("`{text}` is not a JSON literal"))
+        }
+        Some(other) => Err(format!("`{other}` is not JSON")),
+        None => Err("a value is missing".into()),
+    }
+}
+
+fn comma(tokens: &mut Tokens) -> std::result::Result<(), String> {
+    use proc_macro2::TokenTree;
+    match tokens.next() {
+        None => Ok(()),
+        Some(TokenTree::Punct(p)) if p.as_char() == ',' => Ok(()),
+        Some(other) => Err(format!("expected `,` before `{other}`")),
     }
 }

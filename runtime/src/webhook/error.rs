@@ -11,68 +11,7 @@ use serde_json::Value;
 use super::Warnings;
 
 /// The kind of a [`FieldError`], apimachinery's `field.ErrorType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FieldErrorType {
-    /// A required field is missing (`FieldValueRequired`).
-    Required,
-    /// The value is not valid (`FieldValueInvalid`).
-    Invalid,
-    /// The field may not be set, or not to this value (`FieldValueForbidden`).
-    Forbidden,
-    /// The value is already used where it must be unique (`FieldValueDuplicate`).
-    Duplicate,
-    /// The value is not one of the supported ones (`FieldValueNotSupported`).
-    NotSupported,
-    /// Something the value refers to does not exist (`FieldValueNotFound`).
-    NotFound,
-    /// The value is too long (`FieldValueTooLong`).
-    TooLong,
-    /// The list has too many items (`FieldValueTooMany`).
-    TooMany,
-    /// The webhook failed while checking the field (`InternalError`).
-    Internal,
-}
-
-impl FieldErrorType {
-    /// The `reason` of the field's `StatusCause`, e.g. `FieldValueInvalid`.
-    pub fn cause(self) -> &'static str {
-        match self {
-            Self::Required => "FieldValueRequired",
-            Self::Invalid => "FieldValueInvalid",
-            Self::Forbidden => "FieldValueForbidden",
-            Self::Duplicate => "FieldValueDuplicate",
-            Self::NotSupported => "FieldValueNotSupported",
-            Self::NotFound => "FieldValueNotFound",
-            Self::TooLong => "FieldValueTooLong",
-            Self::TooMany => "FieldValueTooMany",
-            Self::Internal => "InternalError",
-        }
-    }
-
-    /// How the message names it, e.g. `Invalid value`.
-    pub fn text(self) -> &'static str {
-        match self {
-            Self::Required => "Required value",
-            Self::Invalid => "Invalid value",
-            Self::Forbidden => "Forbidden",
-            Self::Duplicate => "Duplicate value",
-            Self::NotSupported => "Unsupported value",
-            Self::NotFound => "Not found",
-            Self::TooLong => "Too long",
-            Self::TooMany => "Too many",
-            Self::Internal => "Internal error",
-        }
-    }
-
-    /// Whether the message leaves the bad value out, as apimachinery does for these types.
-    fn omits_value(self) -> bool {
-        matches!(
-            self,
-            Self::Required | Self::Forbidden | Self::TooLong | Self::Internal
-        )
-    }
-}
+pub use cargo_operator_core::field::ErrorType as FieldErrorType;
 
 /// What is wrong with one field: its path (`spec.replicas`, `spec.containers[0].name`), the
 /// bad value if worth showing, and a message — apimachinery's `field.Error`.
@@ -296,7 +235,7 @@ impl WebhookError {
                         .causes
                         .iter()
                         .map(|e| StatusCause {
-                            reason: e.kind.cause().to_string(),
+                            reason: e.kind.reason().to_string(),
                             message: e.body(),
                             field: e.field.clone(),
                         })

@@ -53,18 +53,17 @@ pub struct SettingSpec {
     pub tags: Vec<String>,
 
     /// Annotations have one entry unless set.
-    // No Rust spelling yet for kubebuilder's `+kubebuilder:default={team: core}`: `default`
-    // takes literals and lists only (reported; the difference is expected until it exists).
+    #[field(default = json!({"team": "core"}))]
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: BTreeMap<String, String>,
 
     /// Retry is an empty object unless set, whose own fields are then defaulted.
-    // No Rust spelling yet for `+kubebuilder:default={}` (an object default).
+    #[field(default = json!({}))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<Retry>,
 
     /// Fallback is a whole object unless set.
-    // No Rust spelling yet for `+kubebuilder:default={attempts: 1, backoff: linear}`.
+    #[field(default = json!({"attempts": 1, "backoff": "linear"}))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Retry>,
 
