@@ -67,3 +67,129 @@ fn broken_inputs_fail_and_leave_the_manifests_untouched() {
         "manifests changed files"
     );
 }
+
+/// A CRD that embeds a `PodTemplateSpec` carries Kubernetes' validation (list-map keys,
+/// defaults) and its documentation: too big for client-side `kubectl apply`, which
+/// `manifests` says with the fixes; server-side apply (the Makefile's) installs it;
+/// `--max-description-len` and the project file cut it down.
+#[test]
+fn a_crd_that_embeds_a_pod_template_is_reported_installed_and_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("demo");
+    run_ok(
+        cargo_operator(dir.path())
+            .args(["init", "--domain", "example.com", "--runtime-path"])
+            .arg(repo_root())
+            .arg(&project),
+    );
+    run_ok(cargo_operator(&project).args([
+        "create",
+        "api",
+        "--group",
+        "webapp",
+        "--version",
+        "v1",
+        "--kind",
+        "Guestbook",
+    ]));
+    let types = project.join("api/src/webapp/v1/guestbook.rs");
+    let original = std::fs::read_to_string(&types).unwrap();
+    let embedding = original.replace(
+        "pub replicas: Option<i32>,",
+        "pub replicas: Option<i32>,\n    /// The pods to run.\n    pub template: Option<k8s_openapi::api::core::v1::PodTemplateSpec>,",
+    );
+    assert_ne!(
+        embedding, original,
+        "the template changed: update this test"
+    );
+    std::fs::write(&types, embedding).unwrap();
+    let crd_file = project.join("config/crd/bases/webapp.example.com_guestbooks.yaml");
+
+    let output = cargo_operator(&project).arg("manifests").output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("over the 256 KiB") && stderr.contains("--max-description-len 0"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("webapp.example.com_guestbooks.yaml: "),
+        "{stdout}"
+    );
+    let full = std::fs::read_to_string(&crd_file).unwrap();
+    assert!(full.len() > 256 * 1024, "{} bytes", full.len());
+    // Kubernetes' own rules came along: containers keyed by name, a port's protocol default.
+    assert!(full.contains("- containerPort\n") && full.contains("default: TCP"));
+
+    // `make install` applies server-side, which keeps no copy in an annotation.
+    if let Some(env) = cargo_operator_runtime::envtest::EnvironmentBuilder::new().start_or_skip() {
+        run_ok(
+            support::envtest::kubectl(env.assets_dir())
+                .arg("--kubeconfig")
+                .arg(env.kubeconfig())
+                .args(["apply", "--server-side", "--force-conflicts", "-f"])
+                .arg(&crd_file),
+        );
+        let stderr = run_err(
+            support::envtest::kubectl(env.assets_dir())
+                .arg("--kubeconfig")
+                .arg(env.kubeconfig())
+                .args(["apply", "-f"])
+                .arg(&crd_file),
+        );
+        assert!(stderr.contains("Too long"), "{stderr}");
+    }
+
+    let output = cargo_operator(&project)
+        .args(["manifests", "--max-description-len", "0"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("warning"));
+    let bare = std::fs::read_to_string(&crd_file).unwrap();
+    assert!(!bare.contains("description:"), "descriptions left");
+    eprintln!(
+        "CRD with a PodTemplateSpec: {} bytes, {} with --max-description-len 0",
+        full.len(),
+        bare.len()
+    );
+
+    let model = project.join("operator.toml");
+    let text = std::fs::read_to_string(&model).unwrap();
+    let text = text.replacen(
+        "[[resource]]",
+        "[manifests]\nmax-description-len = 40\n\n[[resource]]",
+        1,
+    );
+    std::fs::write(&model, text).unwrap();
+    run_ok(cargo_operator(&project).arg("manifests"));
+    let cut = std::fs::read_to_string(&crd_file).unwrap();
+    let longest = support::envtest::yaml_documents(&cut)
+        .iter()
+        .flat_map(|crd| descriptions(crd))
+        .map(|d| d.len())
+        .max()
+        .unwrap();
+    assert!(
+        (1..=43).contains(&longest),
+        "longest description: {longest} bytes"
+    );
+}
+
+/// Every `description` value in a JSON tree.
+fn descriptions(value: &serde_json::Value) -> Vec<String> {
+    match value {
+        serde_json::Value::Object(map) => map
+            .iter()
+            .flat_map(|(key, child)| match (key.as_str(), child) {
+                ("description", serde_json::Value::String(text)) => vec![text.clone()],
+                _ => descriptions(child),
+            })
+            .collect(),
+        serde_json::Value::Array(items) => items.iter().flat_map(descriptions).collect(),
+        _ => Vec::new(),
+    }
+}
