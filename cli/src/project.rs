@@ -79,12 +79,18 @@ impl Resource {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Webhooks {
+    /// A defaulting (mutating) webhook, in `src/webhook/`.
     #[serde(default)]
     pub defaulting: bool,
+    /// A validating webhook, in `src/webhook/`.
     #[serde(default)]
     pub validation: bool,
+    /// This version is the hub of a conversion webhook: the other versions, its `spokes`,
+    /// convert to and from it (`api/src/<group>/<spoke>/<kind>_conversion.rs`).
     #[serde(default)]
     pub conversion: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spokes: Vec<String>,
 }
 
 impl Webhooks {
@@ -102,6 +108,21 @@ impl Project {
     /// The full API group of a resource, e.g. `webapp.example.com`.
     pub fn api_group(&self, resource: &Resource) -> String {
         format!("{}.{}", resource.group, self.domain)
+    }
+
+    /// Whether `version` is another version of `resource`'s kind in the project.
+    pub fn is_version_of(&self, resource: &Resource, version: &str) -> bool {
+        version != resource.version
+            && self
+                .find_resource(&resource.group, version, &resource.kind)
+                .is_some()
+    }
+
+    /// The version of `resource`'s kind that is stored: the first one scaffolded.
+    pub fn storage_version<'a>(&'a self, resource: &Resource) -> Option<&'a Resource> {
+        self.resources
+            .iter()
+            .find(|r| r.group == resource.group && r.kind == resource.kind && r.api)
     }
 
     pub fn find_resource(&self, group: &str, version: &str, kind: &str) -> Option<&Resource> {
@@ -144,6 +165,16 @@ impl Project {
             names::validate_version("version", &resource.version)?;
             names::validate_kind("kind", &resource.kind)?;
             names::validate_plural("plural", &resource.plural)?;
+            for spoke in &resource.webhooks.spokes {
+                if !resource.webhooks.conversion || !self.is_version_of(resource, spoke) {
+                    bail!(
+                        "{}/{} {} lists spoke {spoke}, which is not another version of the kind with a conversion",
+                        resource.group,
+                        resource.version,
+                        resource.kind
+                    );
+                }
+            }
             if self.resources[..i].iter().any(|r| {
                 (&r.group, &r.version, &r.kind)
                     == (&resource.group, &resource.version, &resource.kind)

@@ -25,3 +25,4 @@ pub mod names;
 pub mod rbac;
 pub mod regex;
 pub mod schema;
+pub mod webhook;

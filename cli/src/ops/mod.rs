@@ -2,6 +2,7 @@
 //! plain options, so that they can be called and tested without the command line.
 
 pub mod create_api;
+pub mod create_webhook;
 pub mod envtest;
 pub mod init;
 pub mod manifests;

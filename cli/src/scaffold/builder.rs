@@ -16,6 +16,9 @@ pub enum IfExists {
     Conflict,
     /// Always rewrite: the file is generated output (CRD bases, role.yaml, the project file).
     Overwrite,
+    /// Leave an existing file as it is, whatever it holds: a file that the first of several
+    /// scaffolds creates and the user may then edit (the webhook Service, the certificates).
+    Keep,
 }
 
 /// A generated file.
@@ -61,6 +64,12 @@ impl<'a, V: Serialize> TemplateFile<'a, V> {
 
     pub fn overwrite(mut self) -> Self {
         self.if_exists = IfExists::Overwrite;
+        self
+    }
+
+    /// See [`IfExists::Keep`].
+    pub fn keep(mut self) -> Self {
+        self.if_exists = IfExists::Keep;
         self
     }
 }

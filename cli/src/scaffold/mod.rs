@@ -15,6 +15,7 @@ pub mod markers;
 pub mod rustfmt;
 pub mod templates;
 pub mod vars;
+pub mod webhook;
 
 use anyhow::{Context as _, Result, bail};
 use std::collections::BTreeMap;
@@ -159,7 +160,7 @@ impl Plan {
         let mut conflicts = String::new();
         for (path, current, content, if_exists) in next {
             match &current {
-                Some(current) if *current == content => {
+                Some(current) if *current == content || if_exists == IfExists::Keep => {
                     resolved.unchanged.push(path);
                     continue;
                 }

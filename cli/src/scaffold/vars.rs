@@ -2,7 +2,7 @@
 //! once from the project model. User text reaches templates only through these fields and is
 //! escaped where it is written (the `toml` and `rust` filters of [`super::templates`]).
 
-use cargo_operator_core::{kubernetes, names};
+use cargo_operator_core::{kubernetes, names, webhook};
 use serde::Serialize;
 use std::path::Path;
 
@@ -149,5 +149,54 @@ impl ResourceVars {
             ("kind", &self.kind_snake),
             ("kind_id", &self.kind_id),
         ]
+    }
+}
+
+/// What the templates of one kind's webhooks may use.
+#[derive(Debug, Clone, Serialize)]
+pub struct WebhookVars {
+    #[serde(flatten)]
+    pub resource: ResourceVars,
+    /// The defaulting webhook's name in the MutatingWebhookConfiguration and its path.
+    pub defaulter_name: String,
+    pub defaulter_path: String,
+    /// The validating webhook's name in the ValidatingWebhookConfiguration and its path.
+    pub validator_name: String,
+    pub validator_path: String,
+    /// For a conversion: the hub's version, every spoke, and the spoke a file is for.
+    pub hub: String,
+    pub spokes: Vec<String>,
+    pub spoke: String,
+}
+
+impl WebhookVars {
+    pub fn new(resource: ResourceVars, spokes: Vec<String>) -> Self {
+        let (group, version, kind) = (&resource.api_group, &resource.version, &resource.kind);
+        let name = |prefix: char| format!("{prefix}{}-{version}.{group}", kind.to_lowercase());
+        Self {
+            defaulter_name: name('m'),
+            defaulter_path: webhook::default_path(true, group, version, kind),
+            validator_name: name('v'),
+            validator_path: webhook::default_path(false, group, version, kind),
+            hub: resource.version.clone(),
+            spokes,
+            spoke: String::new(),
+            resource,
+        }
+    }
+
+    /// The same, for the conversion file of `spoke`.
+    pub fn for_spoke(&self, spoke: &str) -> Self {
+        Self {
+            spoke: spoke.to_string(),
+            ..self.clone()
+        }
+    }
+
+    /// The `{placeholders}` of template paths, with `{spoke}`.
+    pub fn placeholders(&self) -> Vec<(&'static str, &str)> {
+        let mut values = self.resource.placeholders().to_vec();
+        values.push(("spoke", &self.spoke));
+        values
     }
 }

@@ -1,0 +1,165 @@
+//! The files of `create webhook`: a defaulter and a validator for one version of a kind, in
+//! `src/webhook/`, registered with the Manager; a conversion between the hub and each spoke,
+//! in the api crate (where the orphan rule lets `From` be implemented between two of its
+//! types); and, with the first webhook of the project, the webhook Service, cert-manager's
+//! certificate and the kustomize wiring that injects its CA.
+
+use anyhow::Result;
+
+use super::Plan;
+use super::builder::{Insert, TemplateFile};
+use super::vars::WebhookVars;
+
+fn file<'a>(vars: &'a WebhookVars, template: &str) -> TemplateFile<'a, WebhookVars> {
+    TemplateFile::new("webhook", template, vars).placeholders(vars.placeholders())
+}
+
+/// What the project gets with its first webhook; planned with every webhook, and a no-op
+/// once there (the files are kept, the inserts are not repeated).
+fn plan_shared(plan: &mut Plan, vars: &WebhookVars) -> Result<()> {
+    for template in [
+        "config/webhook/kustomization.yaml",
+        "config/webhook/service.yaml",
+        "config/certmanager/kustomization.yaml",
+        "config/certmanager/issuer.yaml",
+        "config/certmanager/certificate-webhook.yaml",
+        "config/certmanager/kustomizeconfig.yaml",
+        "config/default/manager_webhook_patch.yaml",
+        "config/network-policy/allow-webhook-traffic.yaml",
+    ] {
+        plan.file(&file(vars, template).keep())?;
+    }
+    let kustomization = "config/default/kustomization.yaml";
+    plan.insert(Insert::new(
+        kustomization,
+        "webhook",
+        "- ../webhook\n- ../certmanager",
+    ));
+    plan.insert(Insert::new(
+        kustomization,
+        "patches",
+        "- path: manager_webhook_patch.yaml\n  target:\n    kind: Deployment",
+    ));
+    let mut replacements = String::new();
+    // The webhook Service's name and namespace, after kustomize's prefix and namespace, are
+    // the first two labels of the certificate's DNS names.
+    for (field, index) in [("name", 0), ("namespace", 1)] {
+        replacements.push_str(&format!(
+            "- source:\n    kind: Service\n    version: v1\n    name: webhook-service\n    fieldPath: .metadata.{field}\n  targets:\n  - select:\n      kind: Certificate\n      group: cert-manager.io\n      version: v1\n      name: serving-cert\n    fieldPaths:\n    - .spec.dnsNames.0\n    - .spec.dnsNames.1\n    options:\n      delimiter: '.'\n      index: {index}\n      create: true\n"
+        ));
+    }
+    for kind in [
+        "MutatingWebhookConfiguration",
+        "ValidatingWebhookConfiguration",
+    ] {
+        replacements.push_str(&inject_ca(&format!("kind: {kind}")));
+    }
+    plan.insert(Insert::new(
+        kustomization,
+        "replacements",
+        replacements.trim_end(),
+    ));
+    plan.insert(Insert::new(
+        "config/network-policy/kustomization.yaml",
+        "network-policy",
+        "- allow-webhook-traffic.yaml",
+    ));
+    plan.insert(Insert::new("src/lib.rs", "modules", "pub mod webhook;"));
+    Ok(())
+}
+
+/// cert-manager's cainjector reads `cert-manager.io/inject-ca-from: <namespace>/<name>` of
+/// the certificate; two replacements write the two halves into the objects `select` picks.
+fn inject_ca(select: &str) -> String {
+    let mut out = String::new();
+    for (field, index) in [("namespace", 0), ("name", 1)] {
+        out.push_str(&format!(
+            "- source:\n    kind: Certificate\n    group: cert-manager.io\n    version: v1\n    name: serving-cert\n    fieldPath: .metadata.{field}\n  targets:\n  - select:\n      {select}\n    fieldPaths:\n    - .metadata.annotations.[cert-manager.io/inject-ca-from]\n    options:\n      delimiter: '/'\n      index: {index}\n      create: true\n"
+        ));
+    }
+    out
+}
+
+/// A defaulting and/or validating webhook for one version of a kind.
+pub fn plan_admission(
+    plan: &mut Plan,
+    vars: &WebhookVars,
+    defaulting: bool,
+    validation: bool,
+) -> Result<()> {
+    plan_shared(plan, vars)?;
+    let r = &vars.resource;
+    for (wanted, role) in [(defaulting, "defaulter"), (validation, "validator")] {
+        if !wanted {
+            continue;
+        }
+        let module = format!("{}_{}_{role}", r.kind_id, r.version);
+        plan.file(&file(
+            vars,
+            &format!("src/webhook/{{kind_id}}_{{version}}_{role}.rs"),
+        ))?;
+        plan.create_or_insert(
+            &file(vars, "src/webhook/mod.rs"),
+            Insert::new("", "webhook-modules", format!("pub mod {module};")).sorted(),
+        )?;
+        plan.insert(Insert::new(
+            "src/main.rs",
+            "webhooks",
+            format!(
+                "manager.add_webhook({}::webhook::{module}::webhook());",
+                r.project.project_crate
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A conversion webhook for a kind: `From` both ways between the hub (`vars`' version) and
+/// each spoke, registered with the Manager; the CRD converts through the webhook (its
+/// `spec.conversion` comes from `manifests`; the name prefix and CA reach it here).
+pub fn plan_conversion(plan: &mut Plan, vars: &WebhookVars) -> Result<()> {
+    plan_shared(plan, vars)?;
+    let r = &vars.resource;
+    plan.file(&file(vars, "src/webhook/{kind_id}_conversion.rs"))?;
+    let module = format!("{}_conversion", r.kind_id);
+    plan.create_or_insert(
+        &file(vars, "src/webhook/mod.rs"),
+        Insert::new("", "webhook-modules", format!("pub mod {module};")).sorted(),
+    )?;
+    plan.insert(Insert::new(
+        "src/main.rs",
+        "webhooks",
+        format!(
+            "manager.add_conversion({}::webhook::{module}::conversion());",
+            r.project.project_crate
+        ),
+    ));
+    for spoke in &vars.spokes {
+        let spoke_vars = vars.for_spoke(spoke);
+        plan.file(&file(
+            &spoke_vars,
+            "api/src/{group}/{spoke}/{kind}_conversion.rs",
+        ))?;
+        plan.insert(Insert::new(
+            format!("api/src/{}/{spoke}/mod.rs", r.group_module),
+            "kinds",
+            format!("mod {}_conversion;", r.kind_snake),
+        ));
+    }
+    plan.file(&file(vars, "config/crd/kustomizeconfig.yaml").keep())?;
+    plan.insert(Insert::new(
+        "config/crd/kustomization.yaml",
+        "crd-configurations",
+        "configurations:\n- kustomizeconfig.yaml",
+    ));
+    plan.insert(Insert::new(
+        "config/default/kustomization.yaml",
+        "replacements",
+        inject_ca(&format!(
+            "kind: CustomResourceDefinition\n      name: {}.{}",
+            r.plural, r.api_group
+        ))
+        .trim_end(),
+    ));
+    Ok(())
+}
