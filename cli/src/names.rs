@@ -176,6 +176,17 @@ pub fn validate_plural(what: &str, plural: &str) -> Result<()> {
     })
 }
 
+pub fn validate_image(what: &str, image: &str) -> Result<()> {
+    names::image(image).map_err(|why| {
+        invalid(
+            what,
+            image,
+            &why,
+            "write an image reference such as `registry.example.com/team/operator:v0.1.0`",
+        )
+    })
+}
+
 /// One kind's names, for [`check_collisions`].
 #[derive(Debug, Clone, Copy)]
 pub struct KindNames<'a> {

@@ -70,3 +70,23 @@ pub fn layout(root: &Path) -> Result<Layout> {
         target_dir: metadata.target_directory.into_std_path_buf(),
     })
 }
+
+/// The versions of `packages` the project's Cargo.lock resolves to (`None`: not in the
+/// graph). Offline: a version that needs resolving first is not worth a network call here.
+pub fn resolved_versions(root: &Path, packages: &[&str]) -> Result<Vec<Option<String>>> {
+    let metadata = MetadataCommand::new()
+        .manifest_path(root.join("Cargo.toml"))
+        .other_options(vec!["--offline".to_string()])
+        .exec()
+        .with_context(|| format!("cannot resolve the dependencies of {}", root.display()))?;
+    Ok(packages
+        .iter()
+        .map(|name| {
+            metadata
+                .packages
+                .iter()
+                .find(|p| p.name.as_str() == *name)
+                .map(|p| p.version.to_string())
+        })
+        .collect())
+}

@@ -28,9 +28,44 @@ fn broken_inputs_fail_and_leave_the_manifests_untouched() {
     run_ok(cargo_operator(&project).arg("manifests"));
     let before = snapshot_tree(&project.join("config"));
 
-    // A field type no CRD schema can express: the derive refuses it at compile time.
+    // `--check` passes on what `manifests` wrote, and fails with the diff after an API edit.
+    let stdout = run_ok(cargo_operator(&project).args(["manifests", "--check"]));
+    assert!(stdout.contains("up to date"), "{stdout}");
     let types = project.join("api/src/webapp/v1/guestbook.rs");
     let original = std::fs::read_to_string(&types).unwrap();
+    std::fs::write(
+        &types,
+        original.replace(
+            "pub replicas: Option<i32>,",
+            "pub replicas: Option<i32>,\n    pub motto: Option<String>,",
+        ),
+    )
+    .unwrap();
+    let output = cargo_operator(&project)
+        .args(["manifests", "--check"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stdout.contains("+++ b/config/crd/bases/webapp.example.com_guestbooks.yaml"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("+              motto:"), "{stdout}");
+    assert!(
+        stderr.contains("run `cargo operator manifests`"),
+        "{stderr}"
+    );
+    assert!(
+        before == snapshot_tree(&project.join("config")),
+        "--check wrote"
+    );
+    std::fs::write(&types, &original).unwrap();
+
+    // A field type no CRD schema can express: the derive refuses it at compile time.
     let broken = original.replace(
         "pub replicas: Option<i32>,",
         "pub replicas: Option<i32>,\n    pub pair: (i32, i32),",
@@ -75,7 +110,8 @@ fn broken_inputs_fail_and_leave_the_manifests_untouched() {
 #[test]
 fn a_crd_that_embeds_a_pod_template_is_reported_installed_and_cut() {
     let dir = tempfile::tempdir().unwrap();
-    let project = dir.path().join("demo");
+    // Its own package name: tests of this file build in one target directory at once.
+    let project = dir.path().join("bigcrd");
     run_ok(
         cargo_operator(dir.path())
             .args(["init", "--domain", "example.com", "--runtime-path"])
@@ -192,4 +228,13 @@ fn descriptions(value: &serde_json::Value) -> Vec<String> {
         serde_json::Value::Array(items) => items.iter().flat_map(descriptions).collect(),
         _ => Vec::new(),
     }
+}
+
+/// The golden project's checked-in manifests are what its code generates (as its CI checks).
+#[test]
+fn the_golden_project_passes_manifests_check() {
+    let stdout = run_ok(
+        cargo_operator(&repo_root().join("testdata/project")).args(["manifests", "--check"]),
+    );
+    assert!(stdout.contains("up to date"), "{stdout}");
 }

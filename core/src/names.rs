@@ -230,6 +230,68 @@ pub const RUST_PRELUDE: &[&str] = &[
     "usize",
 ];
 
+/// A container image reference, as the container runtime parses it:
+/// `[registry[:port]/]path[:tag][@digest]`, the path's components lowercase alphanumerics
+/// joined by `.`, `_`, `__` or `-`; a tag of at most 128 word characters, `.` and `-`, not
+/// starting with `.` or `-`.
+pub fn image(reference: &str) -> Result<(), String> {
+    let (rest, digest) = match reference.split_once('@') {
+        Some((rest, digest)) => (rest, Some(digest)),
+        None => (reference, None),
+    };
+    if let Some(digest) = digest {
+        let Some((algorithm, hex)) = digest.split_once(':') else {
+            return Err(format!(
+                "has the digest `{digest}`, which is not `<algorithm>:<hex>`"
+            ));
+        };
+        if algorithm.is_empty() || hex.len() < 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(format!(
+                "has the digest `{digest}`, which is not `<algorithm>:<hex>`"
+            ));
+        }
+    }
+    // A tag follows the last `:` after the last `/` (a `:` before it is a registry port).
+    let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
+    let (name, tag) = match rest[last_slash..].rfind(':') {
+        Some(i) => (&rest[..last_slash + i], Some(&rest[last_slash + i + 1..])),
+        None => (rest, None),
+    };
+    if let Some(tag) = tag {
+        let ok = !tag.is_empty()
+            && tag.len() <= 128
+            && !tag.starts_with(['.', '-'])
+            && tag
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+        if !ok {
+            return Err(format!(
+                "has the tag `{tag}`, but a tag is 1-128 letters, digits, `_`, `.` or `-`, not starting with `.` or `-`"
+            ));
+        }
+    }
+    let mut components: Vec<&str> = name.split('/').collect();
+    if components.len() > 1 && (components[0].contains(['.', ':']) || components[0] == "localhost")
+    {
+        components.remove(0); // the registry: a host name with an optional port
+    }
+    for component in components {
+        let ok = !component.is_empty()
+            && component.split(['.', '_', '-']).all(|part| {
+                !part.is_empty()
+                    && part
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            });
+        if !ok {
+            return Err(format!(
+                "has `{component}` in its path, but path components are lowercase letters and digits joined by `.`, `_` or `-`"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A name that becomes a Rust identifier (a type or a module): not a keyword, not a
 /// prelude name.
 pub fn rust_identifier(name: &str) -> Result<(), String> {
@@ -307,6 +369,29 @@ pub fn snake_case(kind: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn image_references_are_checked_like_the_container_runtime_does() {
+        for good in [
+            "controller:latest",
+            "registry.example.com/team/operator:v0.1.0",
+            "localhost:5000/op",
+            "ghcr.io/a_b/c-d.e:1.2.3-rc.1",
+            "op@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        ] {
+            assert!(image(good).is_ok(), "{good}: {:?}", image(good));
+        }
+        for bad in [
+            "Operator:v1",
+            "op:",
+            "op:-x",
+            "reg.io//op",
+            "op@sha256:xyz",
+            "a b",
+        ] {
+            assert!(image(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn plurals_follow_kubebuilder_including_irregulars() {

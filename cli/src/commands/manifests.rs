@@ -6,6 +6,7 @@ use crate::ops::manifests::ManifestsOptions;
 #[command(after_help = "Examples:
   cargo operator manifests              # writes config/crd/bases/*.yaml and config/rbac/role.yaml
   cargo operator manifests --dry-run    # shows which files would change
+  cargo operator manifests --check      # fails with the diff if the checked-in YAML is stale
   cargo operator manifests --max-description-len 0
                                         # CRDs without descriptions (smaller; for CRDs that
                                         # embed a PodTemplateSpec)
@@ -15,8 +16,11 @@ an annotation is too long); the generated Makefile uses server-side apply. To ma
 cut descriptions here or set `max-description-len` under `[manifests]` in operator.toml.")]
 pub struct ManifestsArgs {
     /// Print what would be written, write nothing
-    #[arg(long)]
+    #[arg(long, conflicts_with = "check")]
     pub dry_run: bool,
+    /// Write nothing; print the diff and fail if a file is not what the code generates (CI)
+    #[arg(long)]
+    pub check: bool,
     /// Cut every CRD description to N bytes, 0 drops them (controller-gen's maxDescLen);
     /// default: `[manifests] max-description-len` in operator.toml, else no limit
     #[arg(long, value_name = "N")]
@@ -27,6 +31,7 @@ impl From<ManifestsArgs> for ManifestsOptions {
     fn from(args: ManifestsArgs) -> Self {
         ManifestsOptions {
             dry_run: args.dry_run,
+            check: args.check,
             max_description_len: args.max_description_len,
         }
     }

@@ -1,10 +1,13 @@
 //! The command line: clap definitions only. Each command turns its arguments into the
 //! options of its [`crate::ops`] function and calls it.
 
+pub mod completion;
 pub mod create;
+pub mod edit;
 pub mod envtest;
 pub mod init;
 pub mod manifests;
+pub mod version;
 
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
@@ -38,6 +41,12 @@ pub enum Command {
     /// Provide a local Kubernetes control plane (kube-apiserver + etcd) for tests and `make run`
     #[command(subcommand)]
     Envtest(envtest::EnvtestCommand),
+    /// Change project-level settings (the image, CRD description length)
+    Edit(edit::EditArgs),
+    /// Print the versions of the CLI, the runtime, kube and Kubernetes
+    Version(version::VersionArgs),
+    /// Print a shell completion script
+    Completion(completion::CompletionArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -46,6 +55,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Create(command) => create::run(command),
         Command::Manifests(args) => crate::ops::manifests::manifests(&args.into()),
         Command::Envtest(command) => envtest::run(command),
+        Command::Edit(args) => crate::ops::edit::edit(&args.into()),
+        Command::Version(_) => crate::ops::version::version(),
+        Command::Completion(args) => completion::run(args),
     }
 }
 

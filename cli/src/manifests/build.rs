@@ -19,10 +19,22 @@ use crate::workspace::{CRDGEN, Layout};
 const EMIT_ENV: &str = "CARGO_OPERATOR_EMIT_MANIFESTS";
 const EMIT_FORMAT: u64 = 1;
 
-/// The programs `manifests` runs.
+/// The programs `manifests` runs: private links to what cargo built, so that another build in
+/// the same target directory (another project's `crdgen` has the same path) cannot swap them.
 pub struct Programs {
     pub crdgen: PathBuf,
     pub operator: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+/// A private hard link to (or else a copy of) `built`, made while cargo still holds the
+/// target directory's lock.
+fn keep(built: &Path, dir: &Path) -> Result<PathBuf> {
+    let kept = dir.join(built.file_name().expect("an executable has a file name"));
+    std::fs::hard_link(built, &kept)
+        .or_else(|_| std::fs::copy(built, &kept).map(|_| ()))
+        .with_context(|| format!("cannot keep {}", built.display()))?;
+    Ok(kept)
 }
 
 /// Builds the `crdgen` example and the operator binary in one cargo invocation; the
@@ -48,6 +60,11 @@ pub fn build(root: &Path, layout: &Layout) -> Result<Programs> {
         .spawn()
         .context("cannot run cargo")?;
     let (mut crdgen, mut operator) = (None, None);
+    std::fs::create_dir_all(&layout.target_dir)
+        .with_context(|| format!("cannot create {}", layout.target_dir.display()))?;
+    let dir = tempfile::Builder::new()
+        .prefix("cargo-operator-manifests-")
+        .tempdir_in(&layout.target_dir)?;
     let stdout = child.stdout.take().expect("stdout is piped");
     for message in Message::parse_stream(BufReader::new(stdout)) {
         if let Ok(Message::CompilerArtifact(artifact)) = message
@@ -55,9 +72,9 @@ pub fn build(root: &Path, layout: &Layout) -> Result<Programs> {
         {
             let name = &artifact.target.name;
             if *name == CRDGEN {
-                crdgen = Some(executable.into_std_path_buf());
+                crdgen = Some(keep(executable.as_std_path(), dir.path())?);
             } else if *name == layout.operator_bin {
-                operator = Some(executable.into_std_path_buf());
+                operator = Some(keep(executable.as_std_path(), dir.path())?);
             }
         }
     }
@@ -70,6 +87,7 @@ pub fn build(root: &Path, layout: &Layout) -> Result<Programs> {
     Ok(Programs {
         crdgen: crdgen.context("cargo built no crdgen example")?,
         operator: operator.context("cargo built no operator binary")?,
+        _dir: dir,
     })
 }
 

@@ -14,6 +14,8 @@ use crate::workspace;
 #[derive(Debug, Clone, Default)]
 pub struct ManifestsOptions {
     pub dry_run: bool,
+    /// Write nothing; fail with the diff when a file is not what would be written.
+    pub check: bool,
     /// Overrides the project file's `[manifests] max-description-len`.
     pub max_description_len: Option<usize>,
 }
@@ -49,9 +51,37 @@ pub fn manifests(options: &ManifestsOptions) -> Result<()> {
         path: "config/rbac/role.yaml".into(),
         content: yaml::document(&rbac::cluster_role(rbac::MANAGER_ROLE, &rules))?,
     })?;
-    super::write(plan, &mut Disk::new(&root), false, options.dry_run)?;
+    let mut disk = Disk::new(&root);
+    if options.check {
+        return check(plan, &disk);
+    }
+    super::write(plan, &mut disk, false, options.dry_run)?;
     report_sizes(&crds, &files);
     Ok(())
+}
+
+/// `--check`: the unified diff of every file that is not what `manifests` would write.
+fn check(plan: Plan, disk: &Disk) -> Result<()> {
+    use crate::fs::Fs as _;
+    let resolved = plan.resolve(disk, false)?;
+    if resolved.writes.is_empty() {
+        println!("the manifests are up to date");
+        return Ok(());
+    }
+    for (path, new) in &resolved.writes {
+        let old = disk.read(path)?.unwrap_or_default();
+        let name = path.display().to_string();
+        print!(
+            "{}",
+            similar::TextDiff::from_lines(&old, new)
+                .unified_diff()
+                .header(&format!("a/{name}"), &format!("b/{name}"))
+        );
+    }
+    anyhow::bail!(
+        "{} file(s) differ from what the code generates (diff above); run `cargo operator manifests` and commit the result",
+        resolved.writes.len()
+    )
 }
 
 /// Each CRD's size, and a warning with the fixes for one that client-side `kubectl apply`

@@ -3,9 +3,11 @@
 
 pub mod create_api;
 pub mod create_webhook;
+pub mod edit;
 pub mod envtest;
 pub mod init;
 pub mod manifests;
+pub mod version;
 
 use anyhow::Result;
 

@@ -27,11 +27,26 @@ pub struct ProjectVars {
     pub runtime_dep: String,
     /// How the api package depends on the runtime (its path is one level deeper).
     pub api_runtime_dep: String,
+    /// The version of the CLI that generates the project, which its Makefile pins.
+    pub cli_version: &'static str,
+    /// What `cargo install` installs that CLI from: the registry, or the local checkout of
+    /// `--runtime-path` (Makefile syntax).
+    pub cli_install: String,
 }
 
 impl ProjectVars {
     pub fn new(project: &Project) -> Self {
         let (runtime_dep, api_runtime_dep) = runtime_dependency(project.runtime_path.as_deref());
+        let cli_install = match project.runtime_path.as_deref() {
+            None => "cargo-operator --version $(CARGO_OPERATOR_VERSION)".to_string(),
+            Some(path) => format!(
+                "--path {}",
+                Path::new(path)
+                    .join("cli")
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            ),
+        };
         let project_crate = project.project_name.replace('-', "_");
         Self {
             api_crate: format!("{project_crate}_api"),
@@ -44,6 +59,8 @@ impl ProjectVars {
             envtest_version: kubernetes::VERSION,
             runtime_dep,
             api_runtime_dep,
+            cli_version: env!("CARGO_PKG_VERSION"),
+            cli_install,
         }
     }
 }
