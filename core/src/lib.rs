@@ -13,6 +13,7 @@
 //! | [`schema`] | structural schemas: the API server's rules, patches, defaults |
 //! | [`crd`] | CustomResourceDefinition assembly, version merging, file names |
 //! | [`rbac`] | the `#[rbac]` grammar, RBAC verbs, controller-gen's rule normalisation |
+//! | [`webhook`] | the `#[webhook]` grammar, controller-gen's webhook configurations, kubebuilder's paths, the CRD conversion block |
 //! | [`cel`] | `x-kubernetes-validations`: reasons and field paths |
 //! | [`field`] | apimachinery's field error types (webhook denials, CEL reasons) |
 

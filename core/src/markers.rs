@@ -231,6 +231,81 @@ pub const RESOURCE: &[Marker] = &[
     key("derive", "—", &[]),
 ];
 
+/// The parameters of `+kubebuilder:webhook` and the `#[webhook(...)]` keys that stand for them.
+pub const WEBHOOK: &[Marker] = &[
+    key("name", "+kubebuilder:webhook:name", &[]),
+    key("path", "+kubebuilder:webhook:path", &[]),
+    key("mutating", "+kubebuilder:webhook:mutating", &["mutate"]),
+    key(
+        "failure_policy",
+        "+kubebuilder:webhook:failurePolicy",
+        &["failurePolicy"],
+    ),
+    key(
+        "side_effects",
+        "+kubebuilder:webhook:sideEffects",
+        &["sideEffects", "side_effect"],
+    ),
+    key(
+        "groups",
+        "+kubebuilder:webhook:groups",
+        &["group", "apiGroups"],
+    ),
+    key("resources", "+kubebuilder:webhook:resources", &["resource"]),
+    key(
+        "verbs",
+        "+kubebuilder:webhook:verbs",
+        &["verb", "operations", "operation"],
+    ),
+    key(
+        "versions",
+        "+kubebuilder:webhook:versions",
+        &["version", "apiVersions"],
+    ),
+    key(
+        "admission_review_versions",
+        "+kubebuilder:webhook:admissionReviewVersions",
+        &["admissionReviewVersions", "admission_review_version"],
+    ),
+    key(
+        "match_policy",
+        "+kubebuilder:webhook:matchPolicy",
+        &["matchPolicy"],
+    ),
+    key(
+        "timeout_seconds",
+        "+kubebuilder:webhook:timeoutSeconds",
+        &["timeoutSeconds", "timeout"],
+    ),
+    key(
+        "reinvocation_policy",
+        "+kubebuilder:webhook:reinvocationPolicy",
+        &["reinvocationPolicy"],
+    ),
+    none(
+        "+kubebuilder:webhook:webhookVersions",
+        &["webhookVersions", "webhook_versions"],
+        "only admissionregistration.k8s.io/v1 configurations are generated",
+    ),
+    none(
+        "+kubebuilder:webhook:serviceName / serviceNamespace / servicePort",
+        &[
+            "serviceName",
+            "service_name",
+            "serviceNamespace",
+            "service_namespace",
+            "servicePort",
+            "service_port",
+        ],
+        "the configurations name the Service `webhook-service` in `system` (config/webhook/service.yaml; kustomize sets the namespace)",
+    ),
+    none(
+        "+kubebuilder:webhook:url",
+        &["url"],
+        "the configurations call the Service; for local runs, envtest's webhook install rewrites it into `https://127.0.0.1:<port><path>`",
+    ),
+];
+
 /// The marker of a key, for the attribute reference.
 pub fn marker_of(markers: &[Marker], key: &str) -> Option<&'static str> {
     markers

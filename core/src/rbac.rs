@@ -228,7 +228,8 @@ fn group_problem(group: &str) -> Option<String> {
     Some("an API group is a lowercase DNS subdomain like `apps` or `webapp.example.com`, `\"\"` for core, or `\"*\"`".into())
 }
 
-fn is_resource(resource: &str) -> bool {
+/// A resource (a lowercase plural), optionally with a subresource, each part possibly `*`.
+pub(crate) fn is_resource(resource: &str) -> bool {
     resource == "*"
         || resource.split('/').count() <= 2
             && resource

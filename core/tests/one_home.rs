@@ -36,6 +36,8 @@ const RULES: &[(&str, &str)] = &[
     ("\"FieldValueDuplicate\"", "CEL reasons"),
     ("\"deletecollection\"", "RBAC verbs"),
     ("\"impersonate\"", "RBAC verbs"),
+    ("\"NoneOnDryRun\"", "webhook side effects"),
+    ("\"IfNeeded\"", "webhook reinvocation policies"),
     ("pluralize(", "plurals"),
     (
         "a list-map key must be required or have a default",

@@ -1,4 +1,5 @@
-//! `#[derive(CustomResource)]`, `#[derive(Schema)]` and `#[rbac(...)]` for cargo-operator:
+//! `#[derive(CustomResource)]`, `#[derive(Schema)]`, `#[rbac(...)]` and `#[webhook(...)]` for
+//! cargo-operator:
 //! kubebuilder markers as compiler-checked Rust attributes.
 //!
 //! Use these through `cargo_operator_runtime`, which re-exports them together with what the
@@ -46,4 +47,16 @@ pub fn derive_schema(input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn rbac(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::rbac::rbac(args.into(), item.into()).into()
+}
+
+/// Declares one admission webhook (kubebuilder's `+kubebuilder:webhook`); checked at compile
+/// time and registered in the program, so that `cargo operator manifests` writes it into
+/// `config/webhook/manifests.yaml`. Goes on the `impl` of the `Defaulter` or `Validator` (or
+/// on a function, a const, any item), which is left unchanged.
+///
+/// `#[webhook(name = "mguestbook-v1.kb.io", path = "/mutate-webapp-example-com-v1-guestbook", mutating, failure_policy = "Fail", side_effects = "None", groups = ["webapp.example.com"], resources = ["guestbooks"], verbs = ["CREATE", "UPDATE"], versions = ["v1"], admission_review_versions = ["v1"])]`
+/// Optional: `match_policy`, `timeout_seconds`, `reinvocation_policy` (mutating only).
+#[proc_macro_attribute]
+pub fn webhook(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::webhook::webhook(args.into(), item.into()).into()
 }

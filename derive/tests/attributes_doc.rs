@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use cargo_operator_derive::Schema;
-use cargo_operator_runtime::{CustomResource, CustomResourceExt};
+use cargo_operator_runtime::{CustomResource, CustomResourceExt, webhook};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -139,6 +139,40 @@ pub struct GuestbookStatus {
     pub replicas: i32,
     pub selector: Option<String>,
 }
+
+/// The admission webhooks of the Guestbook (in an operator, on `impl Defaulter<Guestbook>` and
+/// `impl Validator<Guestbook>`).
+pub struct GuestbookWebhook;
+
+// example: webhook
+#[webhook(
+    name = "mguestbook-v1.kb.io",
+    path = "/mutate-webapp-example-com-v1-guestbook",
+    mutating,
+    failure_policy = "Fail",
+    side_effects = "None",
+    groups = ["webapp.example.com"],
+    resources = ["guestbooks"],
+    verbs = ["CREATE", "UPDATE"],
+    versions = ["v1"],
+    admission_review_versions = ["v1"]
+)]
+impl GuestbookWebhook {
+    #[webhook(
+        name = "vguestbook-v1.kb.io",
+        path = "/validate-webapp-example-com-v1-guestbook",
+        failure_policy = "fail",
+        side_effects = "None",
+        groups = ["webapp.example.com"],
+        resources = ["guestbooks"],
+        verbs = ["create", "update", "delete"],
+        versions = ["v1"],
+        admission_review_versions = ["v1"],
+        timeout_seconds = 5
+    )]
+    pub fn validate(&self) {}
+}
+// end of example
 
 /// One key of an attribute, read from its definition in `derive/src/attrs/`: the struct
 /// field, its doc comment and whether it repeats (a `Vec`).
@@ -339,7 +373,32 @@ fn render() -> String {
     let range = &g["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"]
         ["range"];
     md.push_str(&yaml(&serde_json::json!({ "range": range })));
-    md.push_str("```\n\n## Multiple versions\n\nDeclare the same `kind` in several modules with different `version`s; mark all but one\n`storage = false`. `cargo operator manifests` merges them into one CRD and fails when the\nversions disagree on scope or names or when the number of storage versions is not one.\n\n");
+    md.push_str("```\n\n## Program level: `#[rbac(...)]` and `#[webhook(...)]`\n\nOn any item of the operator (a function, an `impl` block, a const; on a method the\nregistration goes into its body). Each is checked at compile time and registered in the\nprogram; `cargo operator manifests` runs the built operator with\n`CARGO_OPERATOR_EMIT_MANIFESTS` and writes what it contains, so code that is not compiled\n(`#[cfg(test)]`, a file no module declares) adds nothing.\n\n### `#[rbac(...)]`: one rule of the manager's ClusterRole\n\n");
+    key_table(&mut md, &attribute_keys("rbac.rs")["RbacArgs"].1, None);
+    md.push_str("\nRules are merged as controller-gen merges them (`config/rbac/role.yaml`).\n\n### `#[webhook(...)]`: one admission webhook\n\nkubebuilder: `+kubebuilder:webhook`. Values are checked as the API server checks them and\nkubebuilder's spellings are normalised as controller-gen normalises them (`fail` → `Fail`,\n`create` → `CREATE`, `core` → `\"\"`).\n\n");
+    key_table(
+        &mut md,
+        &attribute_keys("webhook.rs")["WebhookArgs"].1,
+        Some(cargo_operator_core::markers::WEBHOOK),
+    );
+    md.push_str("\nkubebuilder parameters that have no key:\n\n");
+    for m in cargo_operator_core::markers::WEBHOOK
+        .iter()
+        .filter(|m| m.key.is_none())
+    {
+        let _ = writeln!(md, "- `{}`: {}.", m.marker, m.instead);
+    }
+    md.push_str("\nExample (`derive/tests/attributes_doc.rs`):\n\n```rust\n");
+    md.push_str(example_source("webhook"));
+    md.push_str("\n```\n\nproduces `config/webhook/manifests.yaml` (`cargo_operator_core::webhook::configurations`):\n\n```yaml\n");
+    GuestbookWebhook.validate();
+    for configuration in
+        cargo_operator_core::webhook::configurations(&cargo_operator_runtime::registered_webhooks())
+    {
+        md.push_str("---\n");
+        md.push_str(&yaml(&configuration));
+    }
+    md.push_str("```\n\nA conversion webhook has no attribute: `Conversion::<Hub>::new().spoke::<V>()` in the\nmanager serves `/convert`, and the CRD's `spec.conversion` points there\n(`cargo_operator_core::webhook::conversion()`).\n\n## Multiple versions\n\nDeclare the same `kind` in several modules with different `version`s; mark all but one\n`storage = false`. `cargo operator manifests` merges them into one CRD and fails when the\nversions disagree on scope or names or when the number of storage versions is not one.\n\n");
     md.push_str("## Rust shapes\n\nEvery Rust shape gives a structural schema the API server accepts, or an error that says\nwhy and what to do. Enums work in every serde tagging mode (external, `tag`, `tag` +\n`content`, `untagged` with object variants); `Option`, `flatten`, `rename_all`, `default`,\n`BTreeMap`/`HashMap`, `Vec`, nested structs and k8s-openapi's `IntOrString`, `Quantity`,\n`Time` and `Condition` need nothing extra (see `derive/tests/shapes.rs`, installed on a real\nAPI server by `cli/tests/envtest_crds.rs`). Compile errors, where the derive can see the\nproblem in the field's type: a type that contains itself (`Vec<Self>`, `Option<Box<Spec>>`),\na tuple, and `serde_json::Value` (alone, in a `Vec` or as map values) without\n`preserve_unknown_fields`, `int_or_string` or `embedded_resource`. What only the schema\nshows (recursion through another type, a unit variant beside data variants, untagged\nscalars, variants giving one property different types) makes `crd()` panic with the schema\npath, the reason and the fix, so `cargo operator manifests` fails before writing.\n\n");
     md.push_str("## Where we differ from controller-gen\n\nChecked, case by case and by two real API servers, by the conformance corpus against\ncontroller-gen (`testdata/conformance/`; every difference and its reason in\n[conformance](conformance.md)):\n\n- The root `description` is the spec struct's doc comment unless\n  `#[resource(description = \"...\")]` says otherwise (there is no Rust root type to\n  document); `spec` is always required (the Rust type cannot be deserialized without it).\n- `f64` fields carry `format: double`; unsigned integers carry their bounds.\n- `unique_items` is a compile error (the API server rejects `uniqueItems: true`).\n- Optional fields are as in controller-gen: `Option<T>` is optional and not nullable\n  (`#[field(nullable)]` is `+nullable`), and `#[serde(default)]` alone adds no default.\n");
     md

@@ -1,8 +1,27 @@
-//! What `cargo operator manifests` reads from a built operator: the `#[rbac(...)]` rules
-//! compiled into it. With `CARGO_OPERATOR_EMIT_MANIFESTS=<file>` in its environment, a
-//! program that links this crate writes them to `<file>` as JSON and exits before `main`,
-//! so what it writes is exactly what the program contains — a rule in a file no module
-//! declares, or under `#[cfg(test)]`, was never compiled — whatever `main` does.
+//! What `cargo operator manifests` reads from a built operator: the `#[rbac(...)]` rules and
+//! the `#[webhook(...)]`s compiled into it. With `CARGO_OPERATOR_EMIT_MANIFESTS=<file>` in its
+//! environment, a program that links this crate writes them to `<file>` as JSON and exits
+//! before `main`, so what it writes is exactly what the program contains — a rule in a file no
+//! module declares, or under `#[cfg(test)]`, was never compiled — whatever `main` does.
+//!
+//! The document (format 1; keys sorted):
+//!
+//! ```text
+//! {
+//!   "format": 1,
+//!   "rbac": [{"groups": [..], "resources": [..], "resourceNames": [..], "urls": [..], "verbs": [..]}, ..],
+//!   "runtime": "0.1.0",
+//!   "webhooks": [{"admissionReviewVersions": ["v1"], "failurePolicy": "Fail", "groups": [..],
+//!                 "matchPolicy"?: "..", "mutating": true, "name": "..", "path": "/mutate-..",
+//!                 "reinvocationPolicy"?: "..", "resources": [..], "sideEffects": "None",
+//!                 "timeoutSeconds"?: 10, "verbs": ["CREATE", ..], "versions": [..]}, ..]
+//! }
+//! ```
+//!
+//! `rbac` holds `cargo_operator_core::rbac::Rule`s in a stable order, `webhooks`
+//! `cargo_operator_core::webhook::Webhook`s (checked and normalised: `Fail`, `CREATE`, `""` for
+//! core) sorted by name. `webhooks` was added within format 1: a reader of an older runtime's
+//! document finds no `webhooks` and treats that as none.
 
 use serde_json::json;
 
@@ -12,12 +31,13 @@ pub const EMIT_ENV: &str = "CARGO_OPERATOR_EMIT_MANIFESTS";
 /// The version of the document's layout; `manifests` refuses another.
 pub const FORMAT: u32 = 1;
 
-/// The document: the runtime's version and the RBAC rules.
+/// The document: the runtime's version, the RBAC rules and the webhooks.
 pub fn document() -> serde_json::Value {
     json!({
         "format": FORMAT,
         "runtime": env!("CARGO_PKG_VERSION"),
         "rbac": crate::derive_support::registered_rules(),
+        "webhooks": crate::derive_support::registered_webhooks(),
     })
 }
 

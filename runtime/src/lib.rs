@@ -21,7 +21,7 @@
 //! server for reconciler unit tests; `envtest` — a real kube-apiserver + etcd for controller
 //! tests.
 
-pub use cargo_operator_derive::{CustomResource, Schema, rbac};
+pub use cargo_operator_derive::{CustomResource, Schema, rbac, webhook};
 pub use k8s_openapi;
 pub use kube_core::{CustomResourceExt, Resource, ResourceExt};
 
@@ -97,10 +97,17 @@ pub fn registered_rbac_rules() -> Vec<cargo_operator_core::rbac::Rule> {
     derive_support::registered_rules()
 }
 
-/// What the code of the derives and of `#[rbac]` refers to. Not a public API.
+/// Every `#[webhook(...)]` compiled into this program, sorted by name: what
+/// `cargo operator manifests` writes into `config/webhook/manifests.yaml`
+/// (`cargo_operator_core::webhook::configurations` of them).
+pub fn registered_webhooks() -> Vec<cargo_operator_core::webhook::Webhook> {
+    derive_support::registered_webhooks()
+}
+
+/// What the code of the derives, of `#[rbac]` and of `#[webhook]` refers to. Not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::derive_support::{RBAC_RULES, crd, patch_schema, schema_of};
+    pub use crate::derive_support::{RBAC_RULES, WEBHOOKS, crd, patch_schema, schema_of};
     pub use cargo_operator_core as core;
     pub use k8s_openapi;
     pub use kube_core;

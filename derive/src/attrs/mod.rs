@@ -1,5 +1,5 @@
-//! The derive's attributes, typed: each `#[resource(...)]`, `#[field(...)]` and `#[rbac(...)]`
-//! key is a field of a struct that darling fills in, with its doc comment (the attribute
+//! The derive's attributes, typed: each `#[resource(...)]`, `#[field(...)]`, `#[rbac(...)]` and
+//! `#[webhook(...)]` key is a field of a struct that darling fills in, with its doc comment (the attribute
 //! reference in docs/ is generated from them).
 //!
 //! darling parses the values; before it does, [`parse_list`] reads the keys of each list the
@@ -12,6 +12,7 @@ pub mod field;
 pub mod rbac;
 pub mod resource;
 pub mod value;
+pub mod webhook;
 
 use darling::ast::NestedMeta;
 use darling::{Error, FromMeta, Result};

@@ -12,7 +12,7 @@ pub fn rbac(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let rule = rbac::parse(args, &mut errors);
     let registration = rule.as_ref().map(register);
-    let placed = place(&item, registration, &mut errors);
+    let placed = super::place(&item, registration, "#[rbac(...)]", &mut errors);
     let mut out = errors
         .finish()
         .err()
@@ -45,30 +45,5 @@ fn register(rule: &rbac::Rule) -> TokenStream {
                 module: ::core::module_path!(),
             };
         };
-    }
-}
-
-/// The item with the registration: inside a function's body (where any item may go, also for
-/// methods in an `impl`), or after any other item.
-fn place(
-    item: &TokenStream,
-    registration: Option<TokenStream>,
-    errors: &mut Errors,
-) -> Option<TokenStream> {
-    let registration = registration?;
-    if let Ok(mut function) = syn::parse2::<syn::ItemFn>(item.clone()) {
-        let stmt: syn::Stmt = syn::parse2(quote!(#registration)).ok()?;
-        function.block.stmts.insert(0, stmt);
-        return Some(quote!(#function));
-    }
-    match syn::parse2::<syn::Item>(item.clone()) {
-        Ok(item) => Some(quote!(#item #registration)),
-        Err(_) => {
-            errors.spanned(
-                item,
-                "#[rbac(...)] goes on a function with a body or on an item at module level (a struct, a module, a const)",
-            );
-            None
-        }
     }
 }

@@ -39,7 +39,7 @@ pub(crate) use server::{Webhooks, spawn};
 
 /// The path of every conversion webhook (kubebuilder's), dispatched on the objects' group and
 /// kind.
-pub const CONVERSION_PATH: &str = "/convert";
+pub const CONVERSION_PATH: &str = cargo_operator_core::webhook::CONVERSION_PATH;
 
 /// The largest request body a webhook takes: 8 MiB (a review of an update carries the old
 /// and the new object, each up to the API server's 3 MiB or so).
@@ -58,14 +58,11 @@ pub enum WebhookType {
 /// lowercased>` or `/validate-…`, e.g. `/mutate-webapp-example-com-v1-guestbook`; for the core
 /// group (`""`), `/mutate--v1-pod`.
 pub fn default_path(webhook_type: WebhookType, group: &str, version: &str, kind: &str) -> String {
-    let prefix = match webhook_type {
-        WebhookType::Mutating => "mutate",
-        WebhookType::Validating => "validate",
-    };
-    format!(
-        "/{prefix}-{}-{version}-{}",
-        group.replace('.', "-"),
-        kind.to_lowercase()
+    cargo_operator_core::webhook::default_path(
+        webhook_type == WebhookType::Mutating,
+        group,
+        version,
+        kind,
     )
 }
 
