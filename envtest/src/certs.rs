@@ -32,7 +32,8 @@ fn name(common_name: &str, organization: Option<&str>) -> DistinguishedName {
     dn
 }
 
-fn write(path: &Path, contents: &str, private: bool) -> std::io::Result<()> {
+/// Writes a PEM file; `private` ones are readable by the owner only.
+pub(crate) fn write(path: &Path, contents: &str, private: bool) -> std::io::Result<()> {
     std::fs::write(path, contents)?;
     #[cfg(unix)]
     if private {

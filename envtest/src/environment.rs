@@ -38,30 +38,11 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::error::Error;
 use crate::process::{self, Managed};
 use crate::rest::Rest;
-use crate::{assets, certs};
-
-/// Why an environment could not be started or used.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// No kube-apiserver/etcd binaries: the message is one line naming
-    /// `cargo operator envtest use`.
-    #[error("{0}")]
-    BinariesNotFound(String),
-    #[error("envtest: generating certificates: {0}")]
-    Pki(String),
-    #[error("envtest: {0}: {1}")]
-    Io(String, #[source] std::io::Error),
-    /// A process exited or did not become ready; the message holds the end of its log.
-    #[error("envtest: {0}")]
-    Start(String),
-    #[error("envtest: installing CRDs: {0}")]
-    Crd(String),
-    #[cfg(feature = "client")]
-    #[error("envtest: {0}")]
-    Kube(#[from] kube::Error),
-}
+use crate::webhook::{LocalWebhooks, WebhookInstallOptions};
+use crate::{assets, certs, documents};
 
 /// True when running under CI (`CI` set to anything but `false`/`0`): a missing binary is
 /// then a failure, never a skip.
@@ -80,6 +61,7 @@ pub struct EnvironmentBuilder {
     start_timeout: Option<Duration>,
     apiserver_args: Vec<String>,
     etcd_args: Vec<String>,
+    webhooks: Option<WebhookInstallOptions>,
 }
 
 impl EnvironmentBuilder {
@@ -131,6 +113,14 @@ impl EnvironmentBuilder {
         self
     }
 
+    /// Admission webhook configurations to install at start, rewritten to call a local server
+    /// (see [`crate::webhook`]); the conversion webhooks of the CRDs installed at start are
+    /// pointed there too. [`Environment::webhooks`] then says where to serve them.
+    pub fn webhooks(mut self, options: WebhookInstallOptions) -> Self {
+        self.webhooks = Some(options);
+        self
+    }
+
     /// Starts etcd and kube-apiserver, waits until ready, installs the CRDs. Blocks (a few
     /// seconds).
     pub fn start(self) -> Result<Environment, Error> {
@@ -158,6 +148,9 @@ impl EnvironmentBuilder {
         for _attempt in 0..3 {
             match start_once(&assets, &self, timeout, started) {
                 Ok(mut env) => {
+                    if let Some(options) = &self.webhooks {
+                        env.install_webhooks(options)?;
+                    }
                     if !crds.is_empty() {
                         env.install_crds(crds)?;
                     }
@@ -323,6 +316,7 @@ fn start_once(
         assets: assets.to_path_buf(),
         kubeconfig,
         startup: Duration::ZERO,
+        webhooks: None,
         dir,
     };
     env.write_kubeconfig(&env.kubeconfig.clone())
@@ -433,6 +427,7 @@ pub struct Environment {
     assets: PathBuf,
     kubeconfig: PathBuf,
     startup: Duration,
+    webhooks: Option<LocalWebhooks>,
     dir: tempfile::TempDir,
 }
 
@@ -506,6 +501,102 @@ impl Environment {
         std::fs::write(path, yaml)
     }
 
+    /// The webhooks installed for a local server ([`EnvironmentBuilder::webhooks`] or
+    /// [`install_webhooks`](Self::install_webhooks)): the port, certificate directory and
+    /// operator flags to serve them with.
+    pub fn webhooks(&self) -> Option<&LocalWebhooks> {
+        self.webhooks.as_ref()
+    }
+
+    /// Installs admission webhook configurations rewritten to call a local server (see
+    /// [`crate::webhook`]): writes the certificates, creates or replaces each configuration,
+    /// and points the conversion webhook of every CRD already installed (and of those
+    /// installed later) at the local server. Replaces webhooks installed before.
+    pub fn install_webhooks(
+        &mut self,
+        options: &WebhookInstallOptions,
+    ) -> Result<&LocalWebhooks, Error> {
+        let webhooks = options.prepare(&self.dir.path().join("webhook-certs"))?;
+        for configuration in webhooks.configurations() {
+            let (collection, name) =
+                crate::webhook::configuration_resource(configuration).map_err(Error::Webhook)?;
+            self.create_or_replace(&collection, &name, configuration.clone())
+                .map_err(Error::Webhook)?;
+        }
+        const CRDS: &str = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+        let webhook_err = |e: std::io::Error| Error::Webhook(format!("listing CRDs: {e}"));
+        let list = self.rest.get(CRDS).map_err(webhook_err)?.json();
+        for mut crd in list["items"].as_array().cloned().unwrap_or_default() {
+            if webhooks.rewrite_crd(&mut crd) {
+                let name = crd["metadata"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                let body = serde_json::to_vec(&crd).expect("JSON serializes");
+                let answer = self
+                    .rest
+                    .request(
+                        "PUT",
+                        &format!("{CRDS}/{name}"),
+                        Some("application/json"),
+                        &body,
+                    )
+                    .map_err(|e| Error::Webhook(format!("{name}: {e}")))?;
+                if !(200..300).contains(&answer.status) {
+                    return Err(Error::Webhook(format!(
+                        "pointing the conversion of {name} at the local server: {}",
+                        refusal(&answer)
+                    )));
+                }
+            }
+        }
+        Ok(self.webhooks.insert(webhooks))
+    }
+
+    /// Creates the object `name` in `collection`, or replaces the existing one.
+    fn create_or_replace(
+        &self,
+        collection: &str,
+        name: &str,
+        mut object: serde_json::Value,
+    ) -> Result<(), String> {
+        let io = |e: std::io::Error| format!("{name}: {e}");
+        if let Some(meta) = object.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+            for key in [
+                "resourceVersion",
+                "uid",
+                "managedFields",
+                "creationTimestamp",
+            ] {
+                meta.remove(key);
+            }
+        }
+        let existing = self.rest.get(&format!("{collection}/{name}")).map_err(io)?;
+        let (method, path) = match existing.status {
+            404 => ("POST", collection.to_string()),
+            200 => {
+                object["metadata"]["resourceVersion"] =
+                    existing.json()["metadata"]["resourceVersion"].clone();
+                ("PUT", format!("{collection}/{name}"))
+            }
+            _ => return Err(format!("{name}: {}", refusal(&existing))),
+        };
+        let body = serde_json::to_vec(&object).expect("JSON serializes");
+        let answer = self
+            .rest
+            .request(method, &path, Some("application/json"), &body)
+            .map_err(io)?;
+        if (200..300).contains(&answer.status) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} {name}: the API server refused it: {}",
+                object["kind"].as_str().unwrap_or("object"),
+                refusal(&answer)
+            ))
+        }
+    }
+
     /// Installs CRDs read from files or directories (see [`EnvironmentBuilder::crd_paths`]).
     pub fn install_crd_paths<P: AsRef<Path>>(
         &self,
@@ -519,7 +610,8 @@ impl Environment {
     }
 
     /// Installs (server-side applies) CRDs and waits until each is Established and its
-    /// resources are served. Returns their names.
+    /// resources are served. Returns their names. With [webhooks](Self::webhooks) installed,
+    /// a CRD's conversion webhook is pointed at the local server.
     pub fn install_crds<T: Serialize>(
         &self,
         crds: impl IntoIterator<Item = T>,
@@ -531,6 +623,9 @@ impl Environment {
             let mut crd = serde_json::to_value(crd).expect("a CRD serializes to JSON");
             if let Some(object) = crd.as_object_mut() {
                 object.remove("status");
+            }
+            if let Some(webhooks) = &self.webhooks {
+                webhooks.rewrite_crd(&mut crd);
             }
             if let Some(meta) = crd.get_mut("metadata").and_then(|m| m.as_object_mut()) {
                 for key in [
@@ -706,54 +801,23 @@ impl Drop for Environment {
     }
 }
 
+/// The API server's reason for refusing a request: its status and `Status` message.
+fn refusal(answer: &crate::rest::Response) -> String {
+    let message = answer.json()["message"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| answer.text());
+    format!("{} {message}", answer.status)
+}
+
 /// Reads every CustomResourceDefinition in a YAML/JSON file, or in the `.yaml`, `.yml` and
 /// `.json` files directly inside a directory (sorted by name), as JSON. Other kinds are
 /// ignored.
 pub fn read_crds(path: impl AsRef<Path>) -> Result<Vec<serde_json::Value>, Error> {
-    let path = path.as_ref();
-    let files = if path.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|e| Error::Io(format!("reading {}", path.display()), e))?
-            .flatten()
-            .map(|entry| entry.path())
-            .filter(|p| {
-                p.is_file()
-                    && matches!(
-                        p.extension().and_then(|e| e.to_str()),
-                        Some("yaml" | "yml" | "json")
-                    )
-            })
-            .collect();
-        files.sort();
-        files
-    } else if path.is_file() {
-        vec![path.to_path_buf()]
-    } else {
-        return Err(Error::Crd(format!("{} does not exist", path.display())));
-    };
+    let documents = documents::read(path.as_ref()).map_err(|e| e.into_error(Error::Crd))?;
     let mut crds = Vec::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file)
-            .map_err(|e| Error::Io(format!("reading {}", file.display()), e))?;
-        let documents: Vec<serde_json::Value> = serde_saphyr::from_multiple(&text)
-            .map_err(|e| Error::Crd(format!("{}: {e}", file.display())))?;
-        for value in documents {
-            collect_crds(value, &mut crds);
-        }
+    for value in documents {
+        documents::collect(value, &["CustomResourceDefinition"], &mut crds);
     }
     Ok(crds)
-}
-
-fn collect_crds(value: serde_json::Value, out: &mut Vec<serde_json::Value>) {
-    match value.get("kind").and_then(|k| k.as_str()) {
-        Some("CustomResourceDefinition") => out.push(value),
-        Some("List") => {
-            if let Some(items) = value.get("items").and_then(|i| i.as_array()) {
-                for item in items.clone() {
-                    collect_crds(item, out);
-                }
-            }
-        }
-        _ => {}
-    }
 }

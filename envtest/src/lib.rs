@@ -17,6 +17,9 @@
 //! // Everything stops and the temporary directory is removed when `env` is dropped.
 //! ```
 //!
+//! [`EnvironmentBuilder::webhooks`] installs admission and conversion webhooks served by a
+//! local process (the [`webhook`] module: certificates, `url` client configs).
+//!
 //! With the `client` feature, [`Environment::client`] and friends give kube clients for the
 //! admin, an impersonated user or a ServiceAccount. With `provision`, [`provision`] gets the
 //! binaries (`cargo operator envtest use`): from the cache, the envtest release index, or a
@@ -29,11 +32,16 @@ pub mod assets;
 mod certs;
 #[cfg(feature = "client")]
 mod client;
+mod documents;
 mod environment;
+mod error;
 mod process;
 #[cfg(feature = "provision")]
 pub mod provision;
 mod rest;
+pub mod webhook;
 
 pub use assets::DEFAULT_KUBERNETES_VERSION;
-pub use environment::{Environment, EnvironmentBuilder, Error, is_ci, read_crds};
+pub use environment::{Environment, EnvironmentBuilder, is_ci, read_crds};
+pub use error::Error;
+pub use webhook::{LocalWebhooks, WebhookInstallOptions, read_webhook_configurations};
