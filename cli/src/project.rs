@@ -110,6 +110,12 @@ impl Project {
         format!("{}.{}", resource.group, self.domain)
     }
 
+    /// Whether `create webhook` has scaffolded any webhook (so the project has
+    /// `config/webhook/`).
+    pub fn has_webhooks(&self) -> bool {
+        self.resources.iter().any(|r| !r.webhooks.is_empty())
+    }
+
     /// Whether `version` is another version of `resource`'s kind in the project.
     pub fn is_version_of(&self, resource: &Resource, version: &str) -> bool {
         version != resource.version

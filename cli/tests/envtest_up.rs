@@ -28,10 +28,36 @@ fn up_serves_installs_crds_and_stops_cleanly_on_sigterm() {
         crds.join("widgets.yaml"),
     )
     .unwrap();
+    // What `manifests` writes for a #[webhook]: it calls the in-cluster Service, which `up`
+    // rewrites into a URL on this machine.
+    let webhooks = project.path().join("config/webhook");
+    std::fs::create_dir_all(&webhooks).unwrap();
+    std::fs::write(
+        webhooks.join("manifests.yaml"),
+        "---\napiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\n\
+         metadata:\n  name: validating-webhook-configuration\nwebhooks:\n\
+         - admissionReviewVersions: [v1]\n  clientConfig:\n    service:\n      name: webhook-service\n\
+         \x20     namespace: system\n      path: /validate-envtest-example-com-v1-widget\n\
+         \x20 failurePolicy: Ignore\n  name: vwidget-v1.envtest.example.com\n  rules:\n\
+         \x20 - apiGroups: [envtest.example.com]\n    apiVersions: [v1]\n    operations: [CREATE]\n\
+         \x20   resources: [widgets]\n  sideEffects: None\n",
+    )
+    .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let kubeconfig = project.path().join("envtest.kubeconfig");
 
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("cargo-operator"))
-        .args(["envtest", "up", "--kubeconfig"])
+        .args([
+            "envtest",
+            "up",
+            "--webhook-port",
+            &port.to_string(),
+            "--kubeconfig",
+        ])
         .arg(&kubeconfig)
         .current_dir(project.path())
         .env("KUBEBUILDER_ASSETS", &assets_dir)
@@ -62,7 +88,33 @@ fn up_serves_installs_crds_and_stops_cleanly_on_sigterm() {
     let text = printed.join("\n");
     assert!(text.contains("widgets.envtest.example.com"), "{text}");
     assert!(text.contains("make run"), "{text}");
+    let cert_dir = project.path().join("webhook-certs");
+    assert!(
+        text.contains(&format!("--webhook-port={port}"))
+            && text.contains(&format!("--webhook-cert-path={}", cert_dir.display())),
+        "{text}"
+    );
+    assert!(cert_dir.join("tls.crt").exists() && cert_dir.join("tls.key").exists());
     assert!(kubeconfig.exists());
+
+    // The webhook calls the operator on this machine.
+    let output = Command::new(assets_dir.join("kubectl"))
+        .args([
+            "get",
+            "validatingwebhookconfiguration",
+            "validating-webhook-configuration",
+            "-o",
+            "jsonpath={.webhooks[0].clientConfig.url}",
+        ])
+        .env("KUBECONFIG", &kubeconfig)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!("https://127.0.0.1:{port}/validate-envtest-example-com-v1-widget"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 
     // The kubeconfig works with the kubectl of the same assets.
     let output = Command::new(assets_dir.join("kubectl"))

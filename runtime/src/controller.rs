@@ -1,6 +1,8 @@
 //! [`Controller`]: one reconciler for one kind, run by the manager on kube-runtime's
 //! controller with the safety nets a production operator needs — metrics, panic recovery,
-//! Warning events on errors (rate limited) and per-object exponential backoff.
+//! Warning events on errors (rate limited) and per-object exponential backoff — and a watch
+//! cache on a diet: objects are stored without `metadata.managedFields` and kubectl's
+//! last-applied annotation unless told otherwise ([`strip_managed_fields`]).
 
 use std::collections::HashMap;
 use std::fmt::Debug;
@@ -59,8 +61,37 @@ type ReconcileFn<K> = Arc<
         + Sync,
 >;
 /// Watches one more kind (owned, or mapped) and turns its changes into reconcile requests;
-/// called with the client and the controller's namespace (`None`: all).
-type TriggerFn<K> = Box<dyn FnOnce(&Client, Option<&str>) -> TriggerStream<K> + Send>;
+/// called with the client, the controller's namespace (`None`: all) and whether to strip
+/// managed fields from what it watches.
+type TriggerFn<K> = Box<dyn FnOnce(&Client, Option<&str>, bool) -> TriggerStream<K> + Send>;
+/// A function every object of a kind goes through before it is cached and handed on.
+type CacheTransform<K> = Arc<dyn Fn(&mut K) + Send + Sync>;
+
+/// The annotation `kubectl apply` (client-side) keeps the whole applied object in.
+pub const LAST_APPLIED_CONFIG_ANNOTATION: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// The default cache transform: removes `metadata.managedFields` and the
+/// [`LAST_APPLIED_CONFIG_ANNOTATION`] from `obj` (the annotation map becomes `None` when
+/// nothing else is left in it). Both are bookkeeping of the API server and of kubectl that a
+/// reconciler does not read, and often half of a cached object's memory; a controller's own
+/// server-side applies ([`Context::apply`]) do not need them either: the API server keeps
+/// every manager's fields itself.
+///
+/// Every watched object goes through it unless the controller says
+/// [`keep_managed_fields`](Controller::keep_managed_fields); a
+/// [`cache_transform`](Controller::cache_transform) of your own can call it too.
+/// controller-runtime's counterpart is `cache.TransformStripManagedFields()` as
+/// `DefaultTransform`.
+pub fn strip_managed_fields<K: Resource>(obj: &mut K) {
+    let meta = obj.meta_mut();
+    meta.managed_fields = None;
+    if let Some(annotations) = meta.annotations.as_mut() {
+        annotations.remove(LAST_APPLIED_CONFIG_ANNOTATION);
+        if annotations.is_empty() {
+            meta.annotations = None;
+        }
+    }
+}
 type TriggerStream<K> = BoxStream<'static, Result<ReconcileRequest<K>, watcher::Error>>;
 
 /// The bounds every watched kind needs; any `#[derive(CustomResource)]` type and any
@@ -99,6 +130,8 @@ pub struct Controller<K: ControllerResource> {
     watcher_config: watcher::Config,
     namespace: Option<String>,
     triggers: Vec<TriggerFn<K>>,
+    cache_transform: Option<CacheTransform<K>>,
+    keep_managed_fields: bool,
 }
 
 impl<K: ControllerResource> Controller<K> {
@@ -119,6 +152,8 @@ impl<K: ControllerResource> Controller<K> {
             watcher_config: watcher::Config::default(),
             namespace: None,
             triggers: Vec::new(),
+            cache_transform: None,
+            keep_managed_fields: false,
         }
     }
 
@@ -138,11 +173,17 @@ impl<K: ControllerResource> Controller<K> {
     /// [`owns`](Self::owns), watching only the `C`s that `config` selects (e.g. by label).
     #[must_use]
     pub fn owns_with<C: ControllerResource>(mut self, config: watcher::Config) -> Self {
-        self.triggers.push(Box::new(move |client, namespace| {
-            let children =
-                watcher::watcher(C::Scope::watch_api::<C>(client.clone(), namespace), config);
-            trigger_owners(children.touched_objects(), (), ()).boxed()
-        }));
+        self.triggers
+            .push(Box::new(move |client, namespace, strip| {
+                let children =
+                    watcher::watcher(C::Scope::watch_api::<C>(client.clone(), namespace), config)
+                        .modify(move |child: &mut C| {
+                            if strip {
+                                strip_managed_fields(child)
+                            }
+                        });
+                trigger_owners(children.touched_objects(), (), ()).boxed()
+            }));
         self
     }
 
@@ -169,11 +210,17 @@ impl<K: ControllerResource> Controller<K> {
         I: IntoIterator<Item = ObjectRef<K>> + Send + 'static,
         I::IntoIter: Send,
     {
-        self.triggers.push(Box::new(move |client, namespace| {
-            let changed =
-                watcher::watcher(C::Scope::watch_api::<C>(client.clone(), namespace), config);
-            trigger_with(changed.touched_objects(), mapper).boxed()
-        }));
+        self.triggers
+            .push(Box::new(move |client, namespace, strip| {
+                let changed =
+                    watcher::watcher(C::Scope::watch_api::<C>(client.clone(), namespace), config)
+                        .modify(move |object: &mut C| {
+                            if strip {
+                                strip_managed_fields(object)
+                            }
+                        });
+                trigger_with(changed.touched_objects(), mapper).boxed()
+            }));
         self
     }
 
@@ -214,6 +261,29 @@ impl<K: ControllerResource> Controller<K> {
     #[must_use]
     pub fn watcher_config(mut self, config: watcher::Config) -> Self {
         self.watcher_config = config;
+        self
+    }
+
+    /// Replaces the default cache transform of `K` ([`strip_managed_fields`]) with
+    /// `transform`: every `K` the watch receives goes through it before it is stored in the
+    /// cache and handed to the reconciler, e.g. to drop a large field the reconciler never
+    /// reads (controller-runtime's per-object cache `Transform`). Call
+    /// [`strip_managed_fields`] in it to keep the default diet too. Owned and watched kinds
+    /// keep the default (see [`keep_managed_fields`](Self::keep_managed_fields)).
+    #[must_use]
+    pub fn cache_transform(mut self, transform: impl Fn(&mut K) + Send + Sync + 'static) -> Self {
+        self.cache_transform = Some(Arc::new(transform));
+        self
+    }
+
+    /// Turns the default cache transform off for `K` and for every owned and watched kind:
+    /// objects keep `metadata.managedFields` and the [`LAST_APPLIED_CONFIG_ANNOTATION`], for
+    /// a reconciler that reads them or that writes whole cached objects back with an update
+    /// (`Api::replace`), which would otherwise remove the annotation from the stored object.
+    /// A [`cache_transform`](Self::cache_transform) still applies to `K`.
+    #[must_use]
+    pub fn keep_managed_fields(mut self) -> Self {
+        self.keep_managed_fields = true;
         self
     }
 
@@ -285,6 +355,8 @@ impl<K: ControllerResource> RunnableController for Controller<K> {
         // kube-runtime's `applier` rather than its `Controller`, which is the same machine
         // with its queue input hidden: owning the trigger stream is what lets `workqueue_*`
         // count adds and depth (see `crate::workqueue`).
+        let strip = !this.keep_managed_fields;
+        let transform = this.cache_transform;
         let (store, writer) = reflector::store();
         let mut triggers = vec![
             trigger_self(
@@ -293,7 +365,13 @@ impl<K: ControllerResource> RunnableController for Controller<K> {
                     watcher::watcher(
                         K::Scope::watch_api::<K>(client.clone(), this.namespace.as_deref()),
                         this.watcher_config,
-                    ),
+                    )
+                    // Before the store: what the cache keeps is what the reconciler gets.
+                    .modify(move |obj: &mut K| match &transform {
+                        Some(transform) => transform(obj),
+                        None if strip => strip_managed_fields(obj),
+                        None => {}
+                    }),
                 )
                 .applied_objects(),
                 (),
@@ -301,7 +379,7 @@ impl<K: ControllerResource> RunnableController for Controller<K> {
             .boxed(),
         ];
         for trigger in this.triggers {
-            triggers.push(trigger(&client, this.namespace.as_deref()));
+            triggers.push(trigger(&client, this.namespace.as_deref(), strip));
         }
         // Each watch backs off on its own: one failing watch must not pause the others.
         let triggers = triggers

@@ -75,7 +75,8 @@ pub use {
     context::Context,
     controller::{
         Controller, ControllerResource, DEFAULT_ERROR_BACKOFF_BASE, DEFAULT_ERROR_BACKOFF_MAX,
-        DEFAULT_WARNING_EVENT_INTERVAL, InstrumentedReconciler, ReconcileFailure,
+        DEFAULT_WARNING_EVENT_INTERVAL, InstrumentedReconciler, LAST_APPLIED_CONFIG_ANNOTATION,
+        ReconcileFailure, WATCH_BACKOFF_MAX, strip_managed_fields,
     },
     error::{Error, ReconcileError},
     logging::init_logging,
@@ -102,6 +103,25 @@ pub fn registered_rbac_rules() -> Vec<cargo_operator_core::rbac::Rule> {
 /// (`cargo_operator_core::webhook::configurations` of them).
 pub fn registered_webhooks() -> Vec<cargo_operator_core::webhook::Webhook> {
     derive_support::registered_webhooks()
+}
+
+/// The CRDs of `crds` (one per kind and version, as `CustomResourceExt::crd` gives them) with
+/// the versions of each kind merged into one CRD, as `cargo operator manifests` writes them;
+/// an error when versions of a kind disagree (scope, names) or not exactly one is stored.
+pub fn merge_crd_versions(
+    crds: impl IntoIterator<Item = k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition>,
+) -> Result<
+    Vec<k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition>,
+    String,
+>{
+    let values = crds
+        .into_iter()
+        .map(|crd| serde_json::to_value(crd).map_err(|e| e.to_string()))
+        .collect::<Result<Vec<_>, _>>()?;
+    cargo_operator_core::crd::merge_versions(values)?
+        .into_iter()
+        .map(|crd| serde_json::from_value(crd).map_err(|e| e.to_string()))
+        .collect()
 }
 
 /// What the code of the derives, of `#[rbac]` and of `#[webhook]` refers to. Not a public API.

@@ -77,6 +77,13 @@ pub struct UpArgs {
     /// CRD YAML to install (file or directory); skipped when absent
     #[arg(long, default_value = "config/crd/bases")]
     pub crd_dir: PathBuf,
+    /// Webhook configurations to install, calling the operator on this machine (file or
+    /// directory); skipped when absent
+    #[arg(long, default_value = "config/webhook/manifests.yaml")]
+    pub webhooks: PathBuf,
+    /// The local port the webhooks are called on (the operator's --webhook-port)
+    #[arg(long, default_value_t = 9443)]
+    pub webhook_port: u16,
     /// Kubernetes version of the binaries [default: the one generated projects target, or KUBEBUILDER_ASSETS]
     #[arg(long)]
     pub version: Option<String>,
@@ -105,6 +112,8 @@ pub fn run(command: EnvtestCommand) -> Result<()> {
         EnvtestCommand::Up(args) => crate::ops::envtest::up(&UpOptions {
             kubeconfig: args.kubeconfig,
             crd_dir: args.crd_dir,
+            webhooks: args.webhooks,
+            webhook_port: args.webhook_port,
             version: args.version,
         }),
     }

@@ -8,6 +8,7 @@
 use anyhow::{Context as _, Result, bail};
 use cargo_metadata::Message;
 use cargo_operator_core::rbac::Rule;
+use cargo_operator_core::webhook::{self, Webhook};
 use serde_json::Value;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
@@ -108,8 +109,14 @@ pub fn crds(programs: &Programs) -> Result<Vec<Value>> {
         .context("the api crate's crdgen example printed something that is not a list of CRDs")
 }
 
-/// The `#[rbac]` rules compiled into the operator binary.
-pub fn rbac_rules(programs: &Programs) -> Result<Vec<Rule>> {
+/// What the operator binary holds: the `#[rbac]` rules and the `#[webhook]`s compiled into it.
+pub struct Emitted {
+    pub rules: Vec<Rule>,
+    pub webhooks: Vec<Webhook>,
+}
+
+/// Runs the operator binary to read what it [holds](Emitted).
+pub fn emitted(programs: &Programs) -> Result<Emitted> {
     let dir = tempfile::tempdir()?;
     let out = dir.path().join("manifests.json");
     let status = Command::new(&programs.operator)
@@ -140,6 +147,21 @@ pub fn rbac_rules(programs: &Programs) -> Result<Vec<Rule>> {
             document["runtime"].as_str().unwrap_or("(its version)"),
         );
     }
-    serde_json::from_value(document["rbac"].clone())
-        .context("the operator wrote invalid RBAC rules")
+    let rules = serde_json::from_value(document["rbac"].clone())
+        .context("the operator wrote invalid RBAC rules")?;
+    // A runtime from before webhooks writes none.
+    let webhooks: Vec<Webhook> = match document.get("webhooks") {
+        Some(list) => {
+            serde_json::from_value(list.clone()).context("the operator wrote invalid webhooks")?
+        }
+        None => Vec::new(),
+    };
+    let problems = webhook::problems(&webhooks);
+    if !problems.is_empty() {
+        bail!(
+            "the operator's #[webhook]s cannot be installed:\n  {}",
+            problems.join("\n  ")
+        );
+    }
+    Ok(Emitted { rules, webhooks })
 }

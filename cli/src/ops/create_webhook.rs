@@ -31,7 +31,8 @@ pub fn create_webhook(options: &CreateWebhookOptions) -> Result<()> {
     if !options.dry_run {
         eprintln!(
             "\nNext: write your rules in src/webhook/ (and the conversions in api/), then run \
-             `cargo operator manifests` for config/webhook/manifests.yaml"
+             `cargo operator manifests`, which writes config/webhook/manifests.yaml from the \
+             #[webhook] attributes and the CRD's conversion"
         );
     }
     Ok(())
@@ -123,6 +124,7 @@ pub fn create_webhook_in(
         entry.webhooks.conversion = true;
         entry.webhooks.spokes = spokes;
     }
+    plan.file(&webhook::manifests_file(&webhook::scaffolded(&project))?)?;
     plan.file(&Generated {
         path: PROJECT_FILE.into(),
         content: project.to_toml(),

@@ -3,7 +3,9 @@
 
 use anyhow::{Context as _, Result};
 use cargo_operator_envtest::provision::{self, Provision, Source, UseRequest};
-use cargo_operator_envtest::{DEFAULT_KUBERNETES_VERSION, EnvironmentBuilder, assets};
+use cargo_operator_envtest::{
+    DEFAULT_KUBERNETES_VERSION, EnvironmentBuilder, WebhookInstallOptions, assets,
+};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -29,6 +31,10 @@ pub struct UseOptions {
 pub struct UpOptions {
     pub kubeconfig: Option<PathBuf>,
     pub crd_dir: PathBuf,
+    /// `config/webhook/manifests.yaml`: installed, if it exists, to call the operator run on
+    /// this machine at `webhook_port`.
+    pub webhooks: PathBuf,
+    pub webhook_port: u16,
     pub version: Option<String>,
 }
 
@@ -73,15 +79,16 @@ pub fn up(options: &UpOptions) -> Result<()> {
             .context("no cache directory: pass --kubeconfig")?
             .join("kubeconfig"),
     };
-    start_and_wait(assets_dir, source, kubeconfig, &options.crd_dir)
+    start_and_wait(assets_dir, source, kubeconfig, options)
 }
 
 fn start_and_wait(
     assets_dir: PathBuf,
     source: Source,
     kubeconfig: PathBuf,
-    crd_dir: &std::path::Path,
+    options: &UpOptions,
 ) -> Result<()> {
+    let crd_dir = options.crd_dir.as_path();
     eprintln!(
         "envtest: starting etcd + kube-apiserver from {} ({source})",
         assets_dir.display()
@@ -91,6 +98,21 @@ fn start_and_wait(
     let install_crds = crd_dir.exists();
     if install_crds {
         builder = builder.crd_paths([crd_dir]);
+    }
+    // The webhooks call the operator on this machine, with a certificate of a CA made for
+    // the occasion, kept beside the kubeconfig so that the operator can be restarted.
+    let install_webhooks = options.webhooks.exists();
+    if install_webhooks {
+        let cert_dir = kubeconfig
+            .parent()
+            .unwrap_or(std::path::Path::new("."))
+            .join("webhook-certs");
+        builder = builder.webhooks(
+            WebhookInstallOptions::new()
+                .paths([&options.webhooks])
+                .port(options.webhook_port)
+                .cert_dir(cert_dir),
+        );
     }
     // Starting takes seconds: a Ctrl-C meanwhile stops the control plane as soon as it is up.
     let mut env = builder.start()?;
@@ -113,6 +135,17 @@ fn start_and_wait(
         format!("no CRDs ({} not found)", crd_dir.display())
     };
     let kc = shell_quote(&kubeconfig.display().to_string());
+    let run_args = match env.webhooks() {
+        Some(webhooks) => {
+            println!(
+                "envtest: installed the webhooks of {}, calling https://127.0.0.1:{}",
+                options.webhooks.display(),
+                webhooks.port()
+            );
+            format!(" ARGS={}", shell_quote(&webhooks.manager_args().join(" ")))
+        }
+        None => String::new(),
+    };
     println!(
         "envtest: control plane ready in {:.1?} at {}\n\
          envtest: installed {crds}\n\
@@ -121,7 +154,7 @@ fn start_and_wait(
          Use it from another terminal:\n  \
            export KUBECONFIG={kc}\n  \
            kubectl get crds\n  \
-           KUBECONFIG={kc} make run\n\
+           KUBECONFIG={kc} make run{run_args}\n\
          \n\
          Press Ctrl-C to stop (everything is thrown away).",
         started.elapsed(),

@@ -1,5 +1,6 @@
-//! `cargo operator manifests`: CRD YAML from the API types, the manager's ClusterRole from the
-//! `#[rbac]` rules compiled into the operator.
+//! `cargo operator manifests`: CRD YAML from the API types (with the conversion webhook of the
+//! kinds the project file says convert), the manager's ClusterRole from the `#[rbac]` rules
+//! compiled into the operator, the webhook configurations from its `#[webhook]`s.
 
 use anyhow::Result;
 use cargo_operator_core::{crd, rbac};
@@ -8,7 +9,7 @@ use crate::fs::Disk;
 use crate::manifests::{self, build, yaml};
 use crate::project::Workspace;
 use crate::scaffold::builder::Generated;
-use crate::scaffold::{Plan, api};
+use crate::scaffold::{Plan, api, webhook};
 use crate::workspace;
 
 #[derive(Debug, Clone, Default)]
@@ -36,7 +37,17 @@ pub fn manifests(options: &ManifestsOptions) -> Result<()> {
         }
         manifests::check_crd(crd)?;
     }
-    let rules = build::rbac_rules(&programs)?;
+    for resource in project.resources.iter().filter(|r| r.webhooks.conversion) {
+        let api_group = project.api_group(resource);
+        if let Some(crd) = crds.iter_mut().find(|crd| {
+            crd.pointer("/spec/group").and_then(|g| g.as_str()) == Some(api_group.as_str())
+                && crd.pointer("/spec/names/kind").and_then(|k| k.as_str())
+                    == Some(resource.kind.as_str())
+        }) {
+            cargo_operator_core::webhook::set_conversion(crd);
+        }
+    }
+    let build::Emitted { rules, webhooks } = build::emitted(&programs)?;
 
     let mut plan = Plan::new();
     let files: Vec<String> = crds.iter().map(crd::file_name).collect();
@@ -51,6 +62,9 @@ pub fn manifests(options: &ManifestsOptions) -> Result<()> {
         path: "config/rbac/role.yaml".into(),
         content: yaml::document(&rbac::cluster_role(rbac::MANAGER_ROLE, &rules))?,
     })?;
+    if !webhooks.is_empty() || project.has_webhooks() {
+        plan.file(&webhook::manifests_file(&webhooks)?)?;
+    }
     let mut disk = Disk::new(&root);
     if options.check {
         return check(plan, &disk);

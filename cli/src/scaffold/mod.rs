@@ -98,15 +98,21 @@ impl Plan {
 
     /// A file created from `builder` if it does not exist, with `insert` applied either way.
     pub fn create_or_insert(&mut self, builder: &dyn FileBuilder, insert: Insert) -> Result<()> {
-        let fresh = builder.render()?;
         let path = builder.path();
-        self.changes.insert(
-            path.clone(),
-            Planned::CreateOrInsert {
-                fresh,
-                insertions: vec![],
-            },
-        );
+        // Insertions planned before into the same file (a defaulter's and a validator's
+        // module line, say) are kept.
+        let insertions = match self.changes.remove(&path) {
+            None => vec![],
+            Some(Planned::Insert { insertions } | Planned::CreateOrInsert { insertions, .. }) => {
+                insertions
+            }
+            Some(Planned::Create { .. }) => {
+                panic!("a plan may not both create and insert into one file")
+            }
+        };
+        let fresh = builder.render()?;
+        self.changes
+            .insert(path.clone(), Planned::CreateOrInsert { fresh, insertions });
         self.insert(Insert { path, ..insert });
         Ok(())
     }

@@ -202,6 +202,30 @@ impl WebhookVars {
         }
     }
 
+    /// The defaulting (`mutating`) or validating webhook as the templates' `#[webhook]`
+    /// attribute declares it, normalised.
+    pub fn admission(&self, mutating: bool) -> webhook::Webhook {
+        let r = &self.resource;
+        let (name, path) = if mutating {
+            (&self.defaulter_name, &self.defaulter_path)
+        } else {
+            (&self.validator_name, &self.validator_path)
+        };
+        webhook::Webhook {
+            name: name.clone(),
+            path: path.clone(),
+            mutating,
+            failure_policy: "Fail".into(),
+            side_effects: "None".into(),
+            groups: vec![r.api_group.clone()],
+            resources: vec![r.plural.clone()],
+            verbs: vec!["CREATE".into(), "UPDATE".into()],
+            versions: vec![r.version.clone()],
+            admission_review_versions: vec!["v1".into()],
+            ..Default::default()
+        }
+    }
+
     /// The same, for the conversion file of `spoke`.
     pub fn for_spoke(&self, spoke: &str) -> Self {
         Self {

@@ -5,10 +5,16 @@
 //! certificate and the kustomize wiring that injects its CA.
 
 use anyhow::Result;
+use cargo_operator_core::webhook::{self, Webhook};
 
 use super::Plan;
-use super::builder::{Insert, TemplateFile};
-use super::vars::WebhookVars;
+use super::builder::{Generated, Insert, TemplateFile};
+use super::vars::{ResourceVars, WebhookVars};
+use crate::manifests::yaml;
+use crate::project::Project;
+
+/// Where the webhook configurations are written.
+pub const MANIFESTS: &str = "config/webhook/manifests.yaml";
 
 fn file<'a>(vars: &'a WebhookVars, template: &str) -> TemplateFile<'a, WebhookVars> {
     TemplateFile::new("webhook", template, vars).placeholders(vars.placeholders())
@@ -162,4 +168,41 @@ pub fn plan_conversion(plan: &mut Plan, vars: &WebhookVars) -> Result<()> {
         .trim_end(),
     ));
     Ok(())
+}
+
+/// `config/webhook/manifests.yaml`: the MutatingWebhookConfiguration and the
+/// ValidatingWebhookConfiguration of `webhooks`, as controller-gen writes them. With none, a
+/// comment only, so that the kustomization listing the file still renders.
+pub fn manifests_file(webhooks: &[Webhook]) -> Result<Generated> {
+    let mut content = String::new();
+    for configuration in webhook::configurations(webhooks) {
+        content.push_str(&yaml::document(&configuration)?);
+    }
+    if content.is_empty() {
+        content
+            .push_str("# No admission webhooks: `cargo operator manifests` found no #[webhook].\n");
+    }
+    Ok(Generated {
+        path: MANIFESTS.into(),
+        content,
+    })
+}
+
+/// The admission webhooks that `create webhook` scaffolded, as their `#[webhook]` attributes
+/// declare them: what `config/webhook/manifests.yaml` holds from `create webhook` on, so the
+/// tree renders before the first `manifests` (which then reads the compiled program and
+/// writes the same, unless the attributes were edited).
+pub fn scaffolded(project: &Project) -> Vec<Webhook> {
+    let mut out = Vec::new();
+    for resource in &project.resources {
+        let vars = WebhookVars::new(ResourceVars::new(project, resource, false), Vec::new());
+        if resource.webhooks.defaulting {
+            out.push(vars.admission(true));
+        }
+        if resource.webhooks.validation {
+            out.push(vars.admission(false));
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
 }

@@ -114,14 +114,16 @@ pub fn snapshot_tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>>
     out
 }
 
-/// Scaffold the reference project: two kinds in two groups, one namespaced, one cluster-scoped.
-/// `runtime_path` is as passed to `init --runtime-path`.
-pub fn scaffold_reference_project(project: &Path, runtime_path: &str) {
-    let parent = project.parent().unwrap();
-    std::fs::create_dir_all(parent).unwrap();
-    run_ok(
-        cargo_operator(parent)
-            .args([
+/// The commands that make the reference project, in the groups after which it must build,
+/// pass its tests and clippy, and render: `init`; `create api` for two kinds in two groups (one
+/// namespaced, one cluster-scoped); a second version of one kind with a defaulting, validating
+/// and conversion webhook; `manifests`. `runtime_path` is as passed to `init --runtime-path`.
+pub fn reference_steps(runtime_path: &str) -> Vec<(&'static str, Vec<Vec<String>>)> {
+    let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    vec![
+        (
+            "init",
+            vec![args(&[
                 "init",
                 "--domain",
                 "example.com",
@@ -131,29 +133,84 @@ pub fn scaffold_reference_project(project: &Path, runtime_path: &str) {
                 "guestbook-operator",
                 "--runtime-path",
                 runtime_path,
-            ])
-            .arg(project),
-    );
-    run_ok(cargo_operator(project).args([
-        "create",
-        "api",
-        "--group",
-        "webapp",
-        "--version",
-        "v1",
-        "--kind",
-        "Guestbook",
-    ]));
-    run_ok(cargo_operator(project).args([
-        "create",
-        "api",
-        "--group",
-        "infra",
-        "--version",
-        "v1alpha1",
-        "--kind",
-        "Policy",
-        "--namespaced=false",
-    ]));
-    run_ok(cargo_operator(project).arg("manifests"));
+            ])],
+        ),
+        (
+            "create api",
+            vec![
+                args(&[
+                    "create",
+                    "api",
+                    "--group",
+                    "webapp",
+                    "--version",
+                    "v1",
+                    "--kind",
+                    "Guestbook",
+                ]),
+                args(&[
+                    "create",
+                    "api",
+                    "--group",
+                    "infra",
+                    "--version",
+                    "v1alpha1",
+                    "--kind",
+                    "Policy",
+                    "--namespaced=false",
+                ]),
+            ],
+        ),
+        (
+            "create webhook",
+            vec![
+                args(&[
+                    "create",
+                    "api",
+                    "--group",
+                    "webapp",
+                    "--version",
+                    "v2",
+                    "--kind",
+                    "Guestbook",
+                    "--controller=false",
+                ]),
+                args(&[
+                    "create",
+                    "webhook",
+                    "--group",
+                    "webapp",
+                    "--version",
+                    "v1",
+                    "--kind",
+                    "Guestbook",
+                    "--defaulting",
+                    "--programmatic-validation",
+                    "--conversion",
+                ]),
+            ],
+        ),
+        ("manifests", vec![args(&["manifests"])]),
+    ]
+}
+
+/// Runs one group of [`reference_steps`] in `project` (`init` runs in its parent and names
+/// it).
+pub fn run_step(project: &Path, commands: &[Vec<String>]) {
+    for command in commands {
+        if command[0] == "init" {
+            let parent = project.parent().unwrap();
+            std::fs::create_dir_all(parent).unwrap();
+            run_ok(cargo_operator(parent).args(command).arg(project));
+        } else {
+            run_ok(cargo_operator(project).args(command));
+        }
+    }
+}
+
+/// Scaffold the whole reference project ([`reference_steps`]).
+pub fn scaffold_reference_project(project: &Path, runtime_path: &str) {
+    for (_, commands) in reference_steps(runtime_path) {
+        run_step(project, &commands);
+    }
 }
