@@ -2,3 +2,5 @@
 //! real API server; `src/main.rs` only wires them into the Manager.
 
 pub mod controller;
+pub mod webhook;
+// +cargo-operator:scaffold:modules

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 #[tokio::main]
 async fn main() -> ExitCode {
     let options = ManagerOptions::parse_args();
-    // `cargo operator create api` registers controllers below, which needs `mut`.
+    // `cargo operator create api` and `create webhook` register below, which needs `mut`.
     #[allow(unused_mut)]
     let mut manager = match Manager::new("guestbook-operator", options).await {
         Ok(manager) => manager,
@@ -21,5 +21,9 @@ async fn main() -> ExitCode {
     manager.add_controller(guestbook_operator::controller::guestbook::controller());
     manager.add_controller(guestbook_operator::controller::policy::controller());
     // +cargo-operator:scaffold:controllers
+    manager.add_webhook(guestbook_operator::webhook::guestbook_v1_defaulter::webhook());
+    manager.add_webhook(guestbook_operator::webhook::guestbook_v1_validator::webhook());
+    manager.add_conversion(guestbook_operator::webhook::guestbook_conversion::conversion());
+    // +cargo-operator:scaffold:webhooks
     manager.run().await
 }

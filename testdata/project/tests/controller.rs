@@ -1,8 +1,9 @@
 //! Controller tests against a real kube-apiserver + etcd (envtest): the Rust analogue of
 //! kubebuilder's `suite_test.go` + `<kind>_controller_test.go`.
 //!
-//! Each test starts its own control plane with the CRDs of `config/crd/bases` installed (run
-//! `cargo operator manifests` first; `make test` does) and drives a reconciler against it.
+//! Each test starts its own control plane with the CRDs of the api crate's types installed
+//! (what `cargo operator manifests` writes to `config/crd/bases`, so these tests need no
+//! `manifests` run first) and drives a reconciler against it.
 //! The binaries come from `KUBEBUILDER_ASSETS` or the cache of `cargo operator envtest use`
 //! (`make setup-envtest`); without them these tests fail with one line naming that command.
 
@@ -24,8 +25,10 @@ use serde::de::DeserializeOwned;
 
 /// A fresh control plane with this project's CRDs installed and Established.
 pub fn start_control_plane() -> Environment {
+    let crds = cargo_operator_runtime::merge_crd_versions(api::crds())
+        .unwrap_or_else(|error| panic!("the api crate's CRDs: {error}"));
     Environment::builder()
-        .crd_paths([concat!(env!("CARGO_MANIFEST_DIR"), "/config/crd/bases")])
+        .crds(crds)
         .start()
         .unwrap_or_else(|error| panic!("{error}"))
 }
@@ -44,7 +47,7 @@ async fn control_plane_serves_the_project_crds() {
                 .items
                 .iter()
                 .any(|c| c.metadata.name.as_deref() == Some(name.as_str())),
-            "{name} is not installed: run `cargo operator manifests`"
+            "{name} is not installed"
         );
     }
 }

@@ -19,6 +19,7 @@ pub fn crds() -> Vec<CustomResourceDefinition> {
     vec![
         <webapp::v1::Guestbook as cargo_operator_runtime::CustomResourceExt>::crd(),
         <infra::v1alpha1::Policy as cargo_operator_runtime::CustomResourceExt>::crd(),
+        <webapp::v2::Guestbook as cargo_operator_runtime::CustomResourceExt>::crd(),
         // +cargo-operator:scaffold:crds
     ]
 }
