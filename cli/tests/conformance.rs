@@ -154,6 +154,15 @@ fn the_corpus_conforms_to_controller_gen_before_the_api_server() {
         theirs.role.as_ref(),
         &mut differences,
     );
+    // The webhook configurations: identical, with nothing listed.
+    assert!(
+        !theirs.webhooks.is_empty(),
+        "the corpus has no +kubebuilder:webhook"
+    );
+    assert_eq!(
+        ours.webhooks, theirs.webhooks,
+        "config/webhook/manifests.yaml differs from controller-gen's (ours left)"
+    );
 
     // 4: the API servers.
     let judged_at = Instant::now();
@@ -457,25 +466,26 @@ fn check_coverage(cases: &[corpus::Case]) {
 fn go_uses(go: &str, marker: &str) -> bool {
     // `+kubebuilder:validation:items:<Marker>`: any items marker.
     let marker = marker.split('<').next().unwrap();
-    if let Some(argument) = marker.strip_prefix("+kubebuilder:resource:") {
-        // One `+kubebuilder:resource:` marker carries several arguments.
+    for prefix in ["+kubebuilder:resource:", "+kubebuilder:webhook:"] {
+        let Some(argument) = marker.strip_prefix(prefix) else {
+            continue;
+        };
+        // One such marker carries several arguments.
         return go.lines().any(|line| {
-            line.split("+kubebuilder:resource:")
-                .nth(1)
-                .is_some_and(|args| {
-                    args.split(',')
-                        .any(|a| a == argument || a.split('=').next() == Some(argument))
-                })
+            line.split(prefix).nth(1).is_some_and(|args| {
+                args.split(',')
+                    .any(|a| a == argument || a.split('=').next() == Some(argument))
+            })
         });
     }
     go.contains(marker)
 }
 
-/// The identifiers used inside `#[resource(...)]`, `#[field(...)]` and `#[rbac(...)]` of a
+/// The identifiers used inside `#[resource(...)]`, `#[field(...)]` and `#[webhook(...)]` of a
 /// Rust file, string literals left out.
 fn attribute_words(rust: &str) -> Vec<String> {
     let mut words = Vec::new();
-    for start in ["#[resource(", "#[field("] {
+    for start in ["#[resource(", "#[field(", "#[webhook("] {
         let mut rest = rust;
         while let Some(at) = rest.find(start) {
             rest = &rest[at + start.len()..];

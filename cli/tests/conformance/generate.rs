@@ -16,6 +16,8 @@ pub struct Output {
     pub crds: BTreeMap<(String, String), Value>,
     /// The ClusterRole `manager-role`, if there is one.
     pub role: Option<Value>,
+    /// The webhook configurations (`config/webhook/manifests.yaml`), if any.
+    pub webhooks: Vec<Value>,
 }
 
 pub const CONTROLLER_GEN: (&str, &str, &str) = (
@@ -70,9 +72,11 @@ pub fn controller_gen(cases: &[Case], work: &Path) -> Output {
         .args([
             "crd:allowDangerousTypes=true",
             "rbac:roleName=manager-role",
+            "webhook",
             "paths=./...",
             &format!("output:crd:dir={}", out.join("crd").display()),
             &format!("output:rbac:dir={}", out.join("rbac").display()),
+            &format!("output:webhook:dir={}", out.join("webhook").display()),
         ])
         // go.mod and go.sum are complete: nothing may be resolved or rewritten at test time.
         .env("GOFLAGS", "-mod=readonly")
@@ -86,7 +90,11 @@ pub fn controller_gen(cases: &[Case], work: &Path) -> Output {
         module.display(),
         String::from_utf8_lossy(&output.stderr)
     );
-    read_output(&out.join("crd"), &out.join("rbac/role.yaml"))
+    read_output(
+        &out.join("crd"),
+        &out.join("rbac/role.yaml"),
+        &out.join("webhook/manifests.yaml"),
+    )
 }
 
 /// Where the conformance project is built: a fixed place, so that a second run finds the
@@ -162,6 +170,7 @@ pub fn cargo_operator_manifests(cases: &[Case], work: &Path) -> Output {
     read_output(
         &project.join("config/crd/bases"),
         &project.join("config/rbac/role.yaml"),
+        &project.join("config/webhook/manifests.yaml"),
     )
 }
 
@@ -171,8 +180,9 @@ fn sync(from: &Path, to: &Path) {
     let fresh = support::snapshot_tree(from);
     if to.exists() {
         for path in support::snapshot_tree(to).keys() {
-            let generated =
-                path.starts_with("config/crd/bases") || path.starts_with(".cargo-operator");
+            let generated = path.starts_with("config/crd/bases")
+                || path.starts_with("config/webhook")
+                || path.starts_with(".cargo-operator");
             if !fresh.contains_key(path) && !generated {
                 std::fs::remove_file(to.join(path)).unwrap();
             }
@@ -187,7 +197,7 @@ fn sync(from: &Path, to: &Path) {
     }
 }
 
-fn read_output(crd_dir: &Path, role: &Path) -> Output {
+fn read_output(crd_dir: &Path, role: &Path, webhooks: &Path) -> Output {
     let mut crds = BTreeMap::new();
     let mut files: Vec<PathBuf> = std::fs::read_dir(crd_dir)
         .unwrap_or_else(|e| panic!("{}: {e}", crd_dir.display()))
@@ -218,5 +228,12 @@ fn read_output(crd_dir: &Path, role: &Path) -> Output {
     let role = std::fs::read_to_string(role)
         .ok()
         .and_then(|text| support::envtest::yaml_documents(&text).into_iter().next());
-    Output { crds, role }
+    let webhooks = std::fs::read_to_string(webhooks)
+        .map(|text| support::envtest::yaml_documents(&text))
+        .unwrap_or_default();
+    Output {
+        crds,
+        role,
+        webhooks,
+    }
 }
