@@ -2,8 +2,10 @@
 //! attributes compiled into this test (what `cargo operator manifests` writes) and a CRD with
 //! a conversion webhook are installed in envtest, pointed at a Manager serving on a local
 //! port; then every request goes through the API server: creates are defaulted, invalid
-//! objects refused with the validator's field errors, a protected object cannot be deleted,
-//! and an object stored as v2 is read as v1 through the conversion webhook.
+//! objects refused with the validator's field errors (on create and on update), warnings reach
+//! `kubectl`, a protected object cannot be deleted, an object is stored as v2 (the hub) and
+//! read as v1 through the conversion webhook, losslessly; and with the server stopped, the
+//! failure policy decides.
 #![cfg(feature = "envtest")]
 
 use std::time::{Duration, Instant};
@@ -14,6 +16,7 @@ use cargo_operator_runtime::webhook::{
     AdmissionContext, Conversion, Defaulter, FieldError, Validator, Warnings, Webhook, WebhookError,
 };
 use cargo_operator_runtime::{CustomResourceExt, Manager, ManagerOptions, ResourceExt, webhook};
+use k8s_openapi::api::core::v1::ConfigMap;
 use kube::api::{Api, DeleteParams, PostParams};
 
 /// Version 1, served: `size`.
@@ -56,16 +59,31 @@ mod v2 {
         pub replicas: Option<i32>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub image: Option<String>,
+        /// Only in v2: v1 keeps it in an annotation, so v2 → v1 → v2 loses nothing.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub tier: Option<String>,
     }
 }
 
+/// Where v1 keeps v2's `tier`.
+const TIER_ANNOTATION: &str = "webapp.example.com/tier";
+
 impl From<v1::Guestbook> for v2::Guestbook {
     fn from(old: v1::Guestbook) -> Self {
+        let mut metadata = old.metadata;
+        let tier = metadata
+            .annotations
+            .as_mut()
+            .and_then(|a| a.remove(TIER_ANNOTATION));
+        if metadata.annotations.as_ref().is_some_and(|a| a.is_empty()) {
+            metadata.annotations = None;
+        }
         v2::Guestbook {
-            metadata: old.metadata,
+            metadata,
             spec: v2::GuestbookSpec {
                 replicas: old.spec.size,
                 image: old.spec.image,
+                tier,
             },
         }
     }
@@ -73,8 +91,15 @@ impl From<v1::Guestbook> for v2::Guestbook {
 
 impl From<v2::Guestbook> for v1::Guestbook {
     fn from(hub: v2::Guestbook) -> Self {
+        let mut metadata = hub.metadata;
+        if let Some(tier) = hub.spec.tier {
+            metadata
+                .annotations
+                .get_or_insert_default()
+                .insert(TIER_ANNOTATION.into(), tier);
+        }
         v1::Guestbook {
-            metadata: hub.metadata,
+            metadata,
             spec: v1::GuestbookSpec {
                 size: hub.spec.replicas,
                 image: hub.spec.image,
@@ -157,6 +182,7 @@ impl Validator<v1::Guestbook> for GuestbookValidator {
     }
 }
 
+/// `size` at most 5; a `:latest` image is allowed with a warning.
 fn check(guestbook: &v1::Guestbook) -> Result<Warnings, WebhookError> {
     match guestbook.spec.size {
         Some(size) if size > 5 => Err(WebhookError::invalid([FieldError::invalid(
@@ -164,6 +190,16 @@ fn check(guestbook: &v1::Guestbook) -> Result<Warnings, WebhookError> {
             size,
             "must be at most 5",
         )])),
+        _ if guestbook
+            .spec
+            .image
+            .as_deref()
+            .is_some_and(|i| i.ends_with(":latest")) =>
+        {
+            Ok(vec![
+                "spec.image: the :latest tag is not reproducible".into(),
+            ])
+        }
         _ => Ok(vec![]),
     }
 }
@@ -205,7 +241,7 @@ async fn the_api_server_calls_the_webhooks_the_attributes_declare() {
     rules::set_conversion(&mut crds[0]);
 
     let port = free_port();
-    let Some(env) = EnvironmentBuilder::new()
+    let Some(mut env) = EnvironmentBuilder::new()
         .crds(&crds)
         .webhooks(
             WebhookInstallOptions::new()
@@ -281,6 +317,7 @@ async fn the_api_server_calls_the_webhooks_the_attributes_declare() {
         v2::GuestbookSpec {
             replicas: Some(4),
             image: Some("nginx:1.28".into()),
+            tier: Some("gold".into()),
         },
     );
     direct.metadata.namespace = Some("default".into());
@@ -288,7 +325,65 @@ async fn the_api_server_calls_the_webhooks_the_attributes_declare() {
         .create(&PostParams::default(), &direct)
         .await
         .unwrap();
-    assert_eq!(v1_api.get("direct").await.unwrap().spec.size, Some(4));
+    let mut as_v1 = v1_api.get("direct").await.unwrap();
+    assert_eq!(as_v1.spec.size, Some(4));
+    assert_eq!(
+        as_v1.annotations().get(TIER_ANNOTATION).map(String::as_str),
+        Some("gold"),
+        "v1 keeps the v2-only field"
+    );
+    // Updated at the spoke, the hub-only field survives the round trip.
+    as_v1.spec.size = Some(5);
+    v1_api
+        .replace("direct", &PostParams::default(), &as_v1)
+        .await
+        .unwrap();
+    let back = v2_api.get("direct").await.unwrap();
+    assert_eq!(back.spec.replicas, Some(5));
+    assert_eq!(
+        back.spec.tier.as_deref(),
+        Some("gold"),
+        "lossless: {back:?}"
+    );
+    assert!(!back.annotations().contains_key(TIER_ANNOTATION));
+
+    // Updates go through the validator.
+    as_v1 = v1_api.get("direct").await.unwrap();
+    as_v1.spec.size = Some(9);
+    let refused = v1_api
+        .replace("direct", &PostParams::default(), &as_v1)
+        .await
+        .expect_err("an update to size 9 is refused");
+    assert!(
+        refused.to_string().contains("must be at most 5"),
+        "{refused}"
+    );
+
+    // Warnings reach the client: kubectl prints them.
+    let kubectl = std::process::Command::new(env.assets_dir().join("kubectl"))
+        .args(["create", "-f", "-"])
+        .env("KUBECONFIG", env.kubeconfig())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    kubectl
+        .stdin
+        .as_ref()
+        .unwrap()
+        .write_all(
+            b"apiVersion: webapp.example.com/v1\nkind: Guestbook\nmetadata:\n  name: latest\n  namespace: default\nspec:\n  image: nginx:latest\n",
+        )
+        .unwrap();
+    let output = kubectl.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Warning: spec.image: the :latest tag is not reproducible"),
+        "{stderr}"
+    );
 
     // The validator's field error comes back through the API server.
     let refused = v1_api
@@ -326,4 +421,57 @@ async fn the_api_server_calls_the_webhooks_the_attributes_declare() {
         .await
         .expect("the manager stops")
         .unwrap();
+
+    // With no server, the failure policy decides: `Fail` refuses, `Ignore` admits.
+    let config_maps: Api<ConfigMap> = Api::namespaced(client.clone(), "default");
+    for (policy, admitted) in [("Fail", false), ("Ignore", true)] {
+        let policy_webhook = rules::Webhook {
+            name: "vconfigmap.webapp.example.com".into(),
+            path: "/validate--v1-configmap".into(),
+            failure_policy: policy.into(),
+            side_effects: "None".into(),
+            groups: vec![String::new()],
+            resources: vec!["configmaps".into()],
+            verbs: vec!["CREATE".into()],
+            versions: vec!["v1".into()],
+            admission_review_versions: vec!["v1".into()],
+            ..Default::default()
+        };
+        env.install_webhooks(
+            &WebhookInstallOptions::new()
+                .configurations(rules::configurations(&[policy_webhook]))
+                .port(port),
+        )
+        .unwrap();
+        // The API server picks up the replaced configuration within a moment.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let name = format!("{}-{attempt}", policy.to_lowercase());
+            let created = config_maps
+                .create(&PostParams::default(), &config_map(&name))
+                .await;
+            match (&created, admitted) {
+                (Err(error), false) if error.to_string().contains("failed calling webhook") => {
+                    break;
+                }
+                (Ok(_), true) => break,
+                _ if Instant::now() > deadline => {
+                    panic!("failurePolicy {policy}: {created:?}")
+                }
+                _ => tokio::time::sleep(Duration::from_millis(250)).await,
+            }
+        }
+    }
+}
+
+fn config_map(name: &str) -> ConfigMap {
+    ConfigMap {
+        metadata: kube::api::ObjectMeta {
+            name: Some(name.into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
 }
