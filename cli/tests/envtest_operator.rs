@@ -4,7 +4,8 @@
 //! authenticated as that ServiceAccount (kubeconfig `as:` impersonation). It must reconcile its
 //! config/samples objects (Ready=True with observedGeneration, a `Reconciled` event), count the
 //! reconciles in `/metrics`, answer `/readyz`, log no 403 (stdout or stderr), and exit 0 on
-//! SIGTERM.
+//! SIGTERM. Its webhooks are installed to call it on a local port (what `envtest up` does), so
+//! the samples go through its defaulter, validator and conversion.
 //!
 //! Needs the envtest binaries (`cargo operator envtest use`): without them it skips with one
 //! line, except with `CI=true`, where it fails.
@@ -12,7 +13,7 @@
 
 mod support;
 
-use cargo_operator_runtime::envtest::EnvironmentBuilder;
+use cargo_operator_runtime::envtest::{EnvironmentBuilder, WebhookInstallOptions};
 use cargo_operator_runtime::kube::api::{Api, DynamicObject};
 use cargo_operator_runtime::kube::config::{KubeConfigOptions, Kubeconfig};
 use cargo_operator_runtime::kube::{self, Client};
@@ -28,12 +29,21 @@ use support::{cargo, generated_target_dir, repo_root, run_ok};
 
 const TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The golden project's webhook configurations, calling the operator on a free local port
+/// (its CRD's conversion webhook too): what `cargo operator envtest up` installs for `make run`.
+fn golden_webhooks(project: &std::path::Path) -> WebhookInstallOptions {
+    WebhookInstallOptions::new()
+        .paths([project.join("config/webhook/manifests.yaml")])
+        .port(free_port())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn golden_operator_reconciles_its_samples_with_only_its_generated_rbac() {
     let project = repo_root().join("testdata/project");
     let started = Instant::now();
     let Some(env) = EnvironmentBuilder::new()
         .crd_paths([project.join("config/crd/bases")])
+        .webhooks(golden_webhooks(&project))
         .start_or_skip()
     else {
         return;
@@ -114,6 +124,7 @@ async fn golden_operator_reconciles_its_samples_with_only_its_generated_rbac() {
     let mut operator = Process::spawn(
         Command::new(&binary)
             .args(["--leader-elect", "--leader-election-namespace", &namespace])
+            .args(env.webhooks().unwrap().manager_args())
             .args(["--metrics-bind-address", &metrics])
             .args(["--health-probe-bind-address", &probes])
             .env("KUBECONFIG", &kubeconfig)
@@ -175,7 +186,9 @@ async fn golden_operator_reconciles_its_samples_with_only_its_generated_rbac() {
             samples.push(applied);
         }
     }
-    assert_eq!(samples.len(), 2, "one sample per kind");
+    // Guestbook v1 and v2 are one object, written twice: through the operator's defaulting
+    // and validating webhooks, and its conversion webhook (v2 is converted to the stored v1).
+    assert_eq!(samples.len(), 3, "one sample per kind and version");
 
     let mut pending: Vec<String> = Vec::new();
     loop {
@@ -422,6 +435,7 @@ async fn operator_without_rbac_names_each_missing_permission() {
     let project = repo_root().join("testdata/project");
     let Some(env) = EnvironmentBuilder::new()
         .crd_paths([project.join("config/crd/bases")])
+        .webhooks(golden_webhooks(&project))
         .start_or_skip()
     else {
         return;
@@ -441,6 +455,7 @@ async fn operator_without_rbac_names_each_missing_permission() {
                 "--health-probe-bind-address",
                 &format!("127.0.0.1:{}", free_port()),
             ])
+            .args(env.webhooks().unwrap().manager_args())
             .env("KUBECONFIG", &kubeconfig)
             .env("RUST_LOG", "info")
             .env_remove("KUBERNETES_SERVICE_HOST"),

@@ -108,12 +108,33 @@ pub fn plan_admission(
             &file(vars, "src/webhook/mod.rs"),
             Insert::new("", "webhook-modules", format!("pub mod {module};")).sorted(),
         )?;
-        plan.insert(Insert::new(
-            "src/main.rs",
-            "webhooks",
+        let register = format!(
+            "manager.add_webhook({}::webhook::{module}::webhook());",
+            r.project.project_crate
+        );
+        plan.insert(Insert::new("src/main.rs", "webhooks", register.clone()));
+        plan.create_or_insert(
+            &file(vars, "tests/webhook.rs"),
+            Insert::new("", "webhooks", register),
+        )?;
+        let kind = format!("api::{}::{}::{}", r.group_module, r.version, r.kind);
+        let test = if role == "defaulter" {
             format!(
-                "manager.add_webhook({}::webhook::{module}::webhook());",
-                r.project.project_crate
+                "is_defaulted({kind}::new(\"defaulted\", Default::default()), |stored| stored[\"spec\"][\"replicas\"] == 1).await;"
+            )
+        } else {
+            format!(
+                "let spec = {kind}Spec {{ replicas: Some(0) }};\n    is_refused({kind}::new(\"refused\", spec), \"must be at least 1\").await;"
+            )
+        };
+        plan.insert(Insert::new(
+            "tests/webhook.rs",
+            "webhook-tests",
+            format!(
+                "\n/// The API server calls the {role} of {} {}.\n\
+                 #[tokio::test(flavor = \"multi_thread\", worker_threads = 2)]\n\
+                 async fn {module}_is_called_by_the_api_server() {{\n    {test}\n}}",
+                r.kind, r.version
             ),
         ));
     }
@@ -132,14 +153,41 @@ pub fn plan_conversion(plan: &mut Plan, vars: &WebhookVars) -> Result<()> {
         &file(vars, "src/webhook/mod.rs"),
         Insert::new("", "webhook-modules", format!("pub mod {module};")).sorted(),
     )?;
+    let register = format!(
+        "manager.add_conversion({}::webhook::{module}::conversion());",
+        r.project.project_crate
+    );
+    plan.insert(Insert::new("src/main.rs", "webhooks", register.clone()));
+    plan.create_or_insert(
+        &file(vars, "tests/webhook.rs"),
+        Insert::new("", "webhooks", register),
+    )?;
     plan.insert(Insert::new(
-        "src/main.rs",
-        "webhooks",
-        format!(
-            "manager.add_conversion({}::webhook::{module}::conversion());",
-            r.project.project_crate
-        ),
+        "tests/webhook.rs",
+        "converted-crds",
+        format!("\"{}.{}\",", r.plural, r.api_group),
     ));
+    for spoke in &vars.spokes {
+        let (hub, spoke_kind) = (
+            format!("api::{}::{}::{}", r.group_module, r.version, r.kind),
+            format!("api::{}::{spoke}::{}", r.group_module, r.kind),
+        );
+        plan.insert(Insert::new(
+            "tests/webhook.rs",
+            "webhook-tests",
+            format!(
+                "\n/// A {kind} written at {spoke} reads the same at {hub_version}: the API server calls the conversion webhook.\n\
+                 #[tokio::test(flavor = \"multi_thread\", worker_threads = 2)]\n\
+                 async fn {kind_id}_{spoke}_converts_through_the_hub() {{\n    \
+                     let spec = {spoke_kind}Spec {{ replicas: Some(2) }};\n    \
+                     converts::<_, {hub}>({spoke_kind}::new(\"converted\", spec)).await;\n\
+                 }}",
+                kind = r.kind,
+                hub_version = r.version,
+                kind_id = r.kind_id,
+            ),
+        ));
+    }
     for spoke in &vars.spokes {
         let spoke_vars = vars.for_spoke(spoke);
         plan.file(&file(

@@ -37,6 +37,26 @@ pub use error::{FieldError, FieldErrorType, WebhookError};
 pub use kube::core::admission::Operation;
 pub(crate) use server::{Webhooks, spawn};
 
+/// The MutatingWebhookConfiguration and ValidatingWebhookConfiguration of every `#[webhook]`
+/// compiled into this program, as `cargo operator manifests` writes them into
+/// `config/webhook/manifests.yaml`: what a test installs in envtest
+/// (`WebhookInstallOptions::configurations`) to have the API server call this program.
+pub fn registered_configurations() -> Vec<serde_json::Value> {
+    cargo_operator_core::webhook::configurations(&crate::registered_webhooks())
+}
+
+/// Sets `crd`'s `spec.conversion` to the conversion webhook (strategy `Webhook`, the Service
+/// `webhook-service` at [`CONVERSION_PATH`]), as `cargo operator manifests` does for a kind
+/// with a conversion; envtest then points it at the local server.
+pub fn set_conversion_webhook(
+    crd: &mut k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition,
+) {
+    crd.spec.conversion = Some(
+        serde_json::from_value(cargo_operator_core::webhook::conversion())
+            .expect("the conversion block is a CustomResourceConversion"),
+    );
+}
+
 /// The path of every conversion webhook (kubebuilder's), dispatched on the objects' group and
 /// kind.
 pub const CONVERSION_PATH: &str = cargo_operator_core::webhook::CONVERSION_PATH;
