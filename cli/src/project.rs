@@ -62,6 +62,13 @@ pub struct Resource {
     pub api: bool,
     /// A reconciler was scaffolded in `src/controller/`.
     pub controller: bool,
+    /// `create api --image`: the reconciler runs this image as a Deployment per object
+    /// (kubebuilder's deploy-image plugin).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// The port the image listens on (`--container-port`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_port: Option<u16>,
     #[serde(default, skip_serializing_if = "Webhooks::is_empty")]
     pub webhooks: Webhooks,
 }
@@ -256,6 +263,8 @@ mod tests {
                 namespaced: true,
                 api: true,
                 controller: true,
+                image: None,
+                container_port: None,
                 webhooks: Webhooks::default(),
             }],
         };

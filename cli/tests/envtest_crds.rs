@@ -554,11 +554,11 @@ fn table(source: &str, kind: &str) -> Option<Table> {
     let snapshot = source.strip_prefix("derive/tests/snapshots/").unwrap_or("");
     let golden = source.starts_with("testdata/project/");
     Some(match (golden, snapshot, kind) {
-        (true, _, "Guestbook" | "Policy") => {
-            let sample = sample(if kind == "Guestbook" {
-                "webapp_v1_guestbook.yaml"
-            } else {
-                "infra_v1alpha1_policy.yaml"
+        (true, _, "Guestbook" | "Policy" | "Memcached") => {
+            let sample = sample(match kind {
+                "Guestbook" => "webapp_v1_guestbook.yaml",
+                "Policy" => "infra_v1alpha1_policy.yaml",
+                _ => "cache_v1alpha1_memcached.yaml",
             });
             Table {
                 base: json!({"spec": {"replicas": 3}}),

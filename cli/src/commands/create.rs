@@ -77,7 +77,8 @@ impl From<CreateWebhookArgs> for CreateWebhookOptions {
   cargo operator create api --group webapp --version v1 --kind Guestbook
   cargo operator create api --group infra --version v1alpha1 --kind Cluster --namespaced=false
   cargo operator create api --group webapp --version v2 --kind Guestbook --controller=false
-  cargo operator create api --group net --version v1 --kind HTTPRoute --plural httproutes")]
+  cargo operator create api --group net --version v1 --kind HTTPRoute --plural httproutes
+  cargo operator create api --group cache --version v1alpha1 --kind Memcached --image memcached:1.6 --container-port 11211")]
 pub struct CreateApiArgs {
     /// API group short name; the full group is `<group>.<domain>`
     #[arg(long)]
@@ -100,6 +101,13 @@ pub struct CreateApiArgs {
     /// Scaffold a reconciler in src/controller/ and register it in main
     #[arg(long, default_value_t = true, action = ArgAction::Set, value_name = "BOOL")]
     pub controller: bool,
+    /// A reconciler that runs this image as an owned Deployment per object, with a
+    /// finalizer and Available/Degraded conditions (kubebuilder's deploy-image plugin)
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
+    /// The port the image listens on [default: 8080]
+    #[arg(long, value_name = "PORT", requires = "image")]
+    pub container_port: Option<u16>,
     /// Overwrite files that exist and differ
     #[arg(long)]
     pub force: bool,
@@ -118,6 +126,8 @@ impl From<CreateApiArgs> for CreateApiOptions {
             namespaced: args.namespaced,
             resource: args.resource,
             controller: args.controller,
+            image: args.image,
+            container_port: args.container_port,
             force: args.force,
             dry_run: args.dry_run,
         }

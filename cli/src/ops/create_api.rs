@@ -21,9 +21,16 @@ pub struct CreateApiOptions {
     pub resource: bool,
     /// Scaffold a reconciler.
     pub controller: bool,
+    /// A reconciler that runs this image as a Deployment per object.
+    pub image: Option<String>,
+    /// The port the image listens on (with `image`).
+    pub container_port: Option<u16>,
     pub force: bool,
     pub dry_run: bool,
 }
+
+/// The port of `--image` without `--container-port`.
+pub const DEFAULT_CONTAINER_PORT: u16 = 8080;
 
 pub fn create_api(options: &CreateApiOptions) -> Result<()> {
     let Workspace { root, project } = Workspace::discover(&std::env::current_dir()?)?;
@@ -49,6 +56,22 @@ pub fn create_api_in(
     names::validate_group("--group", &options.group, &project.domain)?;
     names::validate_version("--version", &options.version)?;
     names::validate_kind("--kind", &options.kind)?;
+    if let Some(image) = &options.image {
+        names::validate_image("--image", image)?;
+        if !options.resource || !options.controller {
+            bail!(
+                "--image scaffolds the API type and its reconciler together: drop --resource=false and --controller=false"
+            );
+        }
+        if !options.namespaced {
+            bail!(
+                "--image runs a Deployment in each object's namespace, so the kind must be namespaced: drop --namespaced=false"
+            );
+        }
+    }
+    if options.container_port == Some(0) {
+        bail!("--container-port 0 is not a port: use 1 to 65535");
+    }
     if let Some(plural) = &options.plural {
         names::validate_plural("--plural", plural)?;
     }
@@ -92,6 +115,11 @@ pub fn create_api_in(
                 namespaced: options.namespaced,
                 api: true,
                 controller: options.controller,
+                image: options.image.clone(),
+                container_port: options
+                    .image
+                    .as_ref()
+                    .map(|_| options.container_port.unwrap_or(DEFAULT_CONTAINER_PORT)),
                 webhooks: Webhooks::default(),
             };
             check_other_versions(&project.resources, &resource)?;

@@ -56,7 +56,14 @@ pub fn plan_resource(plan: &mut Plan, vars: &ResourceVars) -> Result<()> {
 /// The reconciler of one resource, its registration and its envtest test.
 pub fn plan_controller(plan: &mut Plan, vars: &ResourceVars) -> Result<()> {
     let (kind_id, kind) = (&vars.kind_id, &vars.kind);
-    plan.file(&file(vars, "src/controller/{kind_id}.rs"))?;
+    let reconciler = if vars.image.is_some() {
+        // kubebuilder's deploy-image plugin: the image as an owned Deployment.
+        TemplateFile::new("api-image", "src/controller/{kind_id}.rs", vars)
+            .placeholders(vars.placeholders())
+    } else {
+        file(vars, "src/controller/{kind_id}.rs")
+    };
+    plan.file(&reconciler)?;
     plan.insert(
         Insert::new(
             "src/controller/mod.rs",
@@ -74,9 +81,16 @@ pub fn plan_controller(plan: &mut Plan, vars: &ResourceVars) -> Result<()> {
         ),
     ));
     let path = format!("{}::{}::{kind}", vars.group_module, vars.version);
-    plan.insert(Insert::new(
-        "tests/controller.rs",
-        "controller-tests",
+    let test = if vars.image.is_some() {
+        format!(
+            "\n/// A {kind} runs its image as a Deployment it owns, deleted with it.\n\
+             #[tokio::test]\n\
+             async fn {kind_id}_runs_its_image() {{\n    \
+                 let spec = api::{path}Spec {{ replicas: Some(1), container_port: None }};\n    \
+                 runs_its_image(api::{path}::new(\"test\", spec), controller::{kind_id}::NAME, controller::{kind_id}::reconcile).await;\n\
+             }}"
+        )
+    } else {
         format!(
             "\n/// A {kind} is reconciled to Ready=True once what it owns exists.\n\
              #[tokio::test]\n\
@@ -84,8 +98,9 @@ pub fn plan_controller(plan: &mut Plan, vars: &ResourceVars) -> Result<()> {
                  let spec = api::{path}Spec {{ replicas: Some(1) }};\n    \
                  reconciles_to_ready(api::{path}::new(\"test\", spec), controller::{kind_id}::NAME, controller::{kind_id}::reconcile).await;\n\
              }}"
-        ),
-    ));
+        )
+    };
+    plan.insert(Insert::new("tests/controller.rs", "controller-tests", test));
     Ok(())
 }
 

@@ -121,6 +121,9 @@ pub struct ResourceVars {
     pub namespaced: bool,
     /// This version is the storage version (the first version of a kind is).
     pub storage: bool,
+    /// `create api --image`: the image the reconciler runs, and its port.
+    pub image: Option<String>,
+    pub container_port: u16,
 }
 
 impl ResourceVars {
@@ -155,6 +158,8 @@ impl ResourceVars {
                 .then(|| resource.plural.clone()),
             namespaced: resource.namespaced,
             storage,
+            image: resource.image.clone(),
+            container_port: resource.container_port.unwrap_or_default(),
         }
     }
 

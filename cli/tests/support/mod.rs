@@ -116,7 +116,7 @@ pub fn snapshot_tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>>
 
 /// The commands that make the reference project, in the groups after which it must build,
 /// pass its tests and clippy, and render: `init`; `create api` for two kinds in two groups (one
-/// namespaced, one cluster-scoped); a second version of one kind with a defaulting, validating
+/// namespaced, one cluster-scoped) and a third that runs an image (`--image`); a second version of one kind with a defaulting, validating
 /// and conversion webhook; `manifests`. `runtime_path` is as passed to `init --runtime-path`.
 pub fn reference_steps(runtime_path: &str) -> Vec<(&'static str, Vec<Vec<String>>)> {
     let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
@@ -158,6 +158,21 @@ pub fn reference_steps(runtime_path: &str) -> Vec<(&'static str, Vec<Vec<String>
                     "--kind",
                     "Policy",
                     "--namespaced=false",
+                ]),
+                // kubebuilder's deploy-image plugin: a reconciler that runs an image.
+                args(&[
+                    "create",
+                    "api",
+                    "--group",
+                    "cache",
+                    "--version",
+                    "v1alpha1",
+                    "--kind",
+                    "Memcached",
+                    "--image",
+                    "memcached:1.6",
+                    "--container-port",
+                    "11211",
                 ]),
             ],
         ),

@@ -20,6 +20,7 @@ async fn main() -> ExitCode {
     };
     manager.add_controller(guestbook_operator::controller::guestbook::controller());
     manager.add_controller(guestbook_operator::controller::policy::controller());
+    manager.add_controller(guestbook_operator::controller::memcached::controller());
     // +cargo-operator:scaffold:controllers
     manager.add_webhook(guestbook_operator::webhook::guestbook_v1_defaulter::webhook());
     manager.add_webhook(guestbook_operator::webhook::guestbook_v1_validator::webhook());

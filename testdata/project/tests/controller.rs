@@ -12,10 +12,11 @@ use std::future::Future;
 use std::sync::Arc;
 
 use cargo_operator_runtime::envtest::Environment;
+use cargo_operator_runtime::k8s_openapi::api::apps::v1::Deployment;
 use cargo_operator_runtime::k8s_openapi::api::core::v1::ConfigMap;
 use cargo_operator_runtime::k8s_openapi::api::events::v1::Event;
 use cargo_operator_runtime::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
-use cargo_operator_runtime::kube::api::{Api, ListParams, PostParams};
+use cargo_operator_runtime::kube::api::{Api, DeleteParams, ListParams, PostParams};
 use cargo_operator_runtime::kube::core::NamespaceResourceScope;
 use cargo_operator_runtime::{Action, ApiScope, Context, ReconcileError, Resource, ResourceExt};
 #[allow(unused_imports)]
@@ -125,6 +126,71 @@ where
     }
 }
 
+/// Creates `object`, reconciles it, and checks the promise of a `create api --image`
+/// reconciler: a Deployment of the object's name that the object controls; then deletes the
+/// object and checks that reconciling the deletion deletes the Deployment and lets the
+/// object go (its finalizer removed).
+// TODO(user): extend it as the reconciler grows.
+#[allow(dead_code)]
+pub async fn runs_its_image<K, F, Fut>(object: K, controller_name: &str, reconcile: F)
+where
+    K: Resource<DynamicType = (), Scope = NamespaceResourceScope>
+        + Clone
+        + Debug
+        + Serialize
+        + DeserializeOwned,
+    F: Fn(Arc<K>, Arc<Context>) -> Fut,
+    Fut: Future<Output = Result<Action, ReconcileError>>,
+{
+    let env = start_control_plane();
+    let client = env.client().unwrap();
+    let objects: Api<K> = Api::namespaced(client.clone(), "default");
+    let deployments: Api<Deployment> = Api::namespaced(client.clone(), "default");
+    let name = object.name_any();
+    objects
+        .create(&PostParams::default(), &object)
+        .await
+        .unwrap();
+    let context = Arc::new(Context::new(client.clone(), controller_name));
+    // The first reconcile adds the finalizer; the next one runs the image.
+    for _ in 0..2 {
+        let current = objects.get(&name).await.unwrap();
+        reconcile(Arc::new(current), context.clone()).await.unwrap();
+    }
+    let uid = objects.get(&name).await.unwrap().uid().unwrap();
+    let deployment = deployments
+        .get(&name)
+        .await
+        .expect("the Deployment of the object");
+    let owner = deployment
+        .metadata
+        .owner_references
+        .unwrap_or_default()
+        .into_iter()
+        .find(|owner| owner.uid == uid)
+        .expect("the Deployment is owned by the object");
+    assert_eq!(
+        (owner.kind.as_str(), owner.controller),
+        (K::kind(&()).as_ref(), Some(true))
+    );
+
+    objects
+        .delete(&name, &DeleteParams::default())
+        .await
+        .unwrap();
+    let deleting = objects.get(&name).await.expect("held by the finalizer");
+    assert!(deleting.meta().deletion_timestamp.is_some());
+    reconcile(Arc::new(deleting), context).await.unwrap();
+    assert!(
+        deployments.get_opt(&name).await.unwrap().is_none(),
+        "the Deployment is deleted"
+    );
+    assert!(
+        objects.get_opt(&name).await.unwrap().is_none(),
+        "the object is gone"
+    );
+}
+
 /// A Guestbook is reconciled to Ready=True once what it owns exists.
 #[tokio::test]
 async fn guestbook_reconciles_to_ready() {
@@ -145,6 +211,21 @@ async fn policy_reconciles_to_ready() {
         api::infra::v1alpha1::Policy::new("test", spec),
         controller::policy::NAME,
         controller::policy::reconcile,
+    )
+    .await;
+}
+
+/// A Memcached runs its image as a Deployment it owns, deleted with it.
+#[tokio::test]
+async fn memcached_runs_its_image() {
+    let spec = api::cache::v1alpha1::MemcachedSpec {
+        replicas: Some(1),
+        container_port: None,
+    };
+    runs_its_image(
+        api::cache::v1alpha1::Memcached::new("test", spec),
+        controller::memcached::NAME,
+        controller::memcached::reconcile,
     )
     .await;
 }

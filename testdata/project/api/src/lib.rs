@@ -7,6 +7,7 @@
 // `#[resource(...)]` as a duplicate attribute (rust-clippy#12923); they are not.
 #![allow(clippy::duplicated_attributes)]
 
+pub mod cache;
 pub mod infra;
 pub mod webapp;
 // +cargo-operator:scaffold:groups
@@ -19,6 +20,7 @@ pub fn crds() -> Vec<CustomResourceDefinition> {
     vec![
         <webapp::v1::Guestbook as cargo_operator_runtime::CustomResourceExt>::crd(),
         <infra::v1alpha1::Policy as cargo_operator_runtime::CustomResourceExt>::crd(),
+        <cache::v1alpha1::Memcached as cargo_operator_runtime::CustomResourceExt>::crd(),
         <webapp::v2::Guestbook as cargo_operator_runtime::CustomResourceExt>::crd(),
         // +cargo-operator:scaffold:crds
     ]
