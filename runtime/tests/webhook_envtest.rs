@@ -17,7 +17,7 @@ use cargo_operator_runtime::webhook::{
 };
 use cargo_operator_runtime::{CustomResourceExt, Manager, ManagerOptions, ResourceExt, webhook};
 use k8s_openapi::api::core::v1::ConfigMap;
-use kube::api::{Api, DeleteParams, PostParams};
+use kube::api::{Api, DeleteParams, Patch, PatchParams, PostParams};
 
 /// Version 1, served: `size`.
 mod v1 {
@@ -30,6 +30,7 @@ mod v1 {
         group = "webapp.example.com",
         version = "v1",
         kind = "Guestbook",
+        status = "GuestbookStatus",
         namespaced,
         storage = false
     )]
@@ -38,6 +39,13 @@ mod v1 {
         pub size: Option<i32>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub image: Option<String>,
+    }
+
+    #[derive(Serialize, Deserialize, Clone, Debug, Default, JsonSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct GuestbookStatus {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub observed_size: Option<i32>,
     }
 }
 
@@ -52,6 +60,7 @@ mod v2 {
         group = "webapp.example.com",
         version = "v2",
         kind = "Guestbook",
+        status = "GuestbookStatus",
         namespaced
     )]
     pub struct GuestbookSpec {
@@ -62,6 +71,13 @@ mod v2 {
         /// Only in v2: v1 keeps it in an annotation, so v2 → v1 → v2 loses nothing.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub tier: Option<String>,
+    }
+
+    #[derive(Serialize, Deserialize, Clone, Debug, Default, JsonSchema)]
+    #[serde(rename_all = "camelCase")]
+    pub struct GuestbookStatus {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub observed_size: Option<i32>,
     }
 }
 
@@ -85,6 +101,9 @@ impl From<v1::Guestbook> for v2::Guestbook {
                 image: old.spec.image,
                 tier,
             },
+            status: old.status.map(|s| v2::GuestbookStatus {
+                observed_size: s.observed_size,
+            }),
         }
     }
 }
@@ -104,6 +123,9 @@ impl From<v2::Guestbook> for v1::Guestbook {
                 size: hub.spec.replicas,
                 image: hub.spec.image,
             },
+            status: hub.status.map(|s| v1::GuestbookStatus {
+                observed_size: s.observed_size,
+            }),
         }
     }
 }
@@ -346,6 +368,49 @@ async fn the_api_server_calls_the_webhooks_the_attributes_declare() {
         "lossless: {back:?}"
     );
     assert!(!back.annotations().contains_key(TIER_ANNOTATION));
+
+    // Server-side apply at one version over fields managed at another (a user applies v1,
+    // then v2, of a Guestbook whose status a controller applies): the API server then
+    // converts partial objects, such as the controller's, which have no spec.
+    let apply = |version: &str, spec: serde_json::Value| {
+        Patch::Apply(serde_json::json!({
+            "apiVersion": format!("webapp.example.com/{version}"),
+            "kind": "Guestbook",
+            "metadata": {"name": "applied", "namespace": "default", "labels": {"by": "user"}},
+            "spec": spec,
+        }))
+    };
+    let user = PatchParams::apply("user").force();
+    v1_api
+        .patch(
+            "applied",
+            &user,
+            &apply("v1", serde_json::json!({"size": 2})),
+        )
+        .await
+        .unwrap();
+    v1_api
+        .patch_status(
+            "applied",
+            &PatchParams::apply("controller").force(),
+            &Patch::Apply(serde_json::json!({
+                "apiVersion": "webapp.example.com/v1",
+                "kind": "Guestbook",
+                "status": {"observedSize": 2},
+            })),
+        )
+        .await
+        .unwrap();
+    let reapplied = v2_api
+        .patch(
+            "applied",
+            &user,
+            &apply("v2", serde_json::json!({"replicas": 3, "tier": "silver"})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(reapplied.spec.tier.as_deref(), Some("silver"));
+    assert_eq!(reapplied.spec.replicas, Some(3));
 
     // Updates go through the validator.
     as_v1 = v1_api.get("direct").await.unwrap();

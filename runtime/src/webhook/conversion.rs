@@ -127,7 +127,12 @@ impl<Hub: WebhookResource> Conversion<Hub> {
 
     /// Converts one object (JSON, as the API server sends it) to `desired_api_version`; the
     /// object itself if it already has that version.
-    pub fn convert(&self, object: Value, desired_api_version: &str) -> Result<Value, String> {
+    ///
+    /// The API server also converts partial objects: server-side apply converts what other
+    /// managers own, which may have no `spec`. Go's converters read a missing field as its
+    /// zero value; here a missing `spec` is converted as `{}` and left out of the answer, so
+    /// the answer has the fields the question had.
+    pub fn convert(&self, mut object: Value, desired_api_version: &str) -> Result<Value, String> {
         let from = object
             .get("apiVersion")
             .and_then(Value::as_str)
@@ -136,19 +141,36 @@ impl<Hub: WebhookResource> Conversion<Hub> {
         if from == desired_api_version {
             return Ok(object);
         }
+        let partial = object.get("spec").is_none();
+        if partial && let Some(fields) = object.as_object_mut() {
+            fields.insert("spec".into(), Value::Object(Default::default()));
+        }
+        let mut converted = self.convert_whole(&object, &from, desired_api_version)?;
+        if partial && let Some(fields) = converted.as_object_mut() {
+            fields.remove("spec");
+        }
+        Ok(converted)
+    }
+
+    fn convert_whole(
+        &self,
+        object: &Value,
+        from: &str,
+        desired_api_version: &str,
+    ) -> Result<Value, String> {
         let hub_version = Hub::api_version(&());
         let hub: Hub = if from == hub_version {
-            Hub::deserialize(&object)
+            Hub::deserialize(object)
                 .map_err(|e| format!("not a valid {from} {}: {e}", Hub::kind(&())))?
         } else {
-            (self.find_spoke(&from)?.to_hub)(&object)?
+            (self.find_spoke(from)?.to_hub)(object)?
         };
         let mut converted = if desired_api_version == hub_version {
             serde_json::to_value(&hub).map_err(|e| format!("cannot encode {hub_version}: {e}"))?
         } else {
             (self.find_spoke(desired_api_version)?.from_hub)(hub)?
         };
-        keep_metadata(&object, &mut converted);
+        keep_metadata(object, &mut converted);
         Ok(converted)
     }
 
