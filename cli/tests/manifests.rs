@@ -205,7 +205,7 @@ fn a_crd_that_embeds_a_pod_template_is_reported_installed_and_cut() {
     let cut = std::fs::read_to_string(&crd_file).unwrap();
     let longest = support::envtest::yaml_documents(&cut)
         .iter()
-        .flat_map(|crd| descriptions(crd))
+        .flat_map(descriptions)
         .map(|d| d.len())
         .max()
         .unwrap();

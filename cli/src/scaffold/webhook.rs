@@ -86,6 +86,16 @@ fn inject_ca(select: &str) -> String {
     out
 }
 
+/// Registers a webhook with the Manager, in `src/main.rs` and, the same way, in the Manager
+/// of `tests/webhook.rs` (created with the first webhook).
+fn register(plan: &mut Plan, vars: &WebhookVars, call: String) -> Result<()> {
+    plan.insert(Insert::new("src/main.rs", "webhooks", call.clone()));
+    plan.create_or_insert(
+        &file(vars, "tests/webhook.rs"),
+        Insert::new("", "webhooks", call),
+    )
+}
+
 /// A defaulting and/or validating webhook for one version of a kind.
 pub fn plan_admission(
     plan: &mut Plan,
@@ -108,14 +118,13 @@ pub fn plan_admission(
             &file(vars, "src/webhook/mod.rs"),
             Insert::new("", "webhook-modules", format!("pub mod {module};")).sorted(),
         )?;
-        let register = format!(
-            "manager.add_webhook({}::webhook::{module}::webhook());",
-            r.project.project_crate
-        );
-        plan.insert(Insert::new("src/main.rs", "webhooks", register.clone()));
-        plan.create_or_insert(
-            &file(vars, "tests/webhook.rs"),
-            Insert::new("", "webhooks", register),
+        register(
+            plan,
+            vars,
+            format!(
+                "manager.add_webhook({}::webhook::{module}::webhook());",
+                r.project.project_crate
+            ),
         )?;
         let kind = format!("api::{}::{}::{}", r.group_module, r.version, r.kind);
         let test = if role == "defaulter" {
@@ -153,14 +162,13 @@ pub fn plan_conversion(plan: &mut Plan, vars: &WebhookVars) -> Result<()> {
         &file(vars, "src/webhook/mod.rs"),
         Insert::new("", "webhook-modules", format!("pub mod {module};")).sorted(),
     )?;
-    let register = format!(
-        "manager.add_conversion({}::webhook::{module}::conversion());",
-        r.project.project_crate
-    );
-    plan.insert(Insert::new("src/main.rs", "webhooks", register.clone()));
-    plan.create_or_insert(
-        &file(vars, "tests/webhook.rs"),
-        Insert::new("", "webhooks", register),
+    register(
+        plan,
+        vars,
+        format!(
+            "manager.add_conversion({}::webhook::{module}::conversion());",
+            r.project.project_crate
+        ),
     )?;
     plan.insert(Insert::new(
         "tests/webhook.rs",
