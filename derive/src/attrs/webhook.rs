@@ -17,51 +17,51 @@ attribute! {
     pub struct WebhookArgs in "#[webhook(...)]", markers = cargo_operator_core::markers::WEBHOOK {
         /// The webhook's name: a DNS subdomain of at least three parts, unique in its
         /// configuration (kubebuilder: `mguestbook-v1.kb.io`, `vguestbook-v1.kb.io`). Required.
-        #[darling(default, with = |m| value::string(m, r#"name = "mguestbook-v1.kb.io""#))]
+        #[darling(default, with = |m| value::string(m, Key::Name.example()))]
         pub name: Option<Str>,
         /// The path the API server posts to: `/mutate-<group with dashes>-<version>-<kind>` or
         /// `/validate-…`, as `Webhook::defaulting`/`validating` serve it. Required.
-        #[darling(default, with = |m| value::string(m, r#"path = "/mutate-webapp-example-com-v1-guestbook""#))]
+        #[darling(default, with = |m| value::string(m, Key::Path.example()))]
         pub path: Option<Str>,
         /// A mutating webhook (a `Defaulter`); without it, validating (a `Validator`).
         #[darling(default, with = value::flag)]
         pub mutating: Option<Flag>,
         /// When the webhook cannot be called: `Fail` refuses the request, `Ignore` admits it
         /// (kubebuilder's lowercase `fail`/`ignore` too). Required.
-        #[darling(default, with = |m| value::string(m, r#"failure_policy = "Fail""#))]
+        #[darling(default, with = |m| value::string(m, Key::FailurePolicy.example()))]
         pub failure_policy: Option<Str>,
         /// `None`, or `NoneOnDryRun` for a webhook with side effects it skips on dry runs
         /// (`Some` and `Unknown` are refused by admissionregistration.k8s.io/v1). Required.
-        #[darling(default, with = |m| value::string(m, r#"side_effects = "None""#))]
+        #[darling(default, with = |m| value::string(m, Key::SideEffects.example()))]
         pub side_effects: Option<Str>,
         /// API groups of the objects: `""` for core, `"*"` for all. Required.
-        #[darling(default, with = |m| value::string_list(m, r#"groups = ["webapp.example.com"]"#))]
+        #[darling(default, with = |m| value::string_list(m, Key::Groups.example()))]
         pub groups: Option<StrList>,
         /// Resources, as plurals, optionally with a subresource (`guestbooks/status`), `"*"`.
         /// Required.
-        #[darling(default, with = |m| value::string_list(m, r#"resources = ["guestbooks"]"#))]
+        #[darling(default, with = |m| value::string_list(m, Key::Resources.example()))]
         pub resources: Option<StrList>,
         /// Operations: `CREATE`, `UPDATE`, `DELETE`, `CONNECT` or `"*"` (in any case, as
         /// kubebuilder's `create;update`). Required.
-        #[darling(default, with = |m| value::string_list(m, r#"verbs = ["CREATE", "UPDATE"]"#))]
+        #[darling(default, with = |m| value::string_list(m, Key::Verbs.example()))]
         pub verbs: Option<StrList>,
         /// API versions of the objects (`"*"` for all). Required.
-        #[darling(default, with = |m| value::string_list(m, r#"versions = ["v1"]"#))]
+        #[darling(default, with = |m| value::string_list(m, Key::Versions.example()))]
         pub versions: Option<StrList>,
         /// `AdmissionReview` versions, preferred first: `["v1"]` (the runtime answers v1).
         /// Required.
-        #[darling(default, with = |m| value::string_list(m, r#"admission_review_versions = ["v1"]"#))]
+        #[darling(default, with = |m| value::string_list(m, Key::AdmissionReviewVersions.example()))]
         pub admission_review_versions: Option<StrList>,
         /// `Equivalent` (the API server's default: also requests through another group or
         /// version of the same objects, converted) or `Exact`.
-        #[darling(default, with = |m| value::string(m, r#"match_policy = "Equivalent""#))]
+        #[darling(default, with = |m| value::string(m, Key::MatchPolicy.example()))]
         pub match_policy: Option<Str>,
         /// How long the API server waits for an answer, 1 to 30 seconds (default 10).
-        #[darling(default, with = |m| value::unsigned(m, "timeout_seconds = 10"))]
+        #[darling(default, with = |m| value::unsigned(m, Key::TimeoutSeconds.example()))]
         pub timeout_seconds: Option<Unsigned>,
         /// Mutating webhooks only: `Never` (default) or `IfNeeded` (called again when a later
         /// mutation changed the object).
-        #[darling(default, with = |m| value::string(m, r#"reinvocation_policy = "IfNeeded""#))]
+        #[darling(default, with = |m| value::string(m, Key::ReinvocationPolicy.example()))]
         pub reinvocation_policy: Option<Str>,
     }
 }
