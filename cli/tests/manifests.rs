@@ -5,17 +5,15 @@ mod support;
 
 use support::*;
 
-#[test]
-fn broken_inputs_fail_and_leave_the_manifests_untouched() {
-    let dir = tempfile::tempdir().unwrap();
-    let project = dir.path().join("demo");
+/// `init` at `project`, then `create api` for webapp/v1 Guestbook.
+fn guestbook_project(project: &std::path::Path) {
     run_ok(
-        cargo_operator(dir.path())
+        cargo_operator(project.parent().unwrap())
             .args(["init", "--domain", "example.com", "--runtime-path"])
             .arg(repo_root())
-            .arg(&project),
+            .arg(project),
     );
-    run_ok(cargo_operator(&project).args([
+    run_ok(cargo_operator(project).args([
         "create",
         "api",
         "--group",
@@ -25,6 +23,13 @@ fn broken_inputs_fail_and_leave_the_manifests_untouched() {
         "--kind",
         "Guestbook",
     ]));
+}
+
+#[test]
+fn broken_inputs_fail_and_leave_the_manifests_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("demo");
+    guestbook_project(&project);
     run_ok(cargo_operator(&project).arg("manifests"));
     let before = snapshot_tree(&project.join("config"));
 
@@ -112,22 +117,7 @@ fn a_crd_that_embeds_a_pod_template_is_reported_installed_and_cut() {
     let dir = tempfile::tempdir().unwrap();
     // Its own package name: tests of this file build in one target directory at once.
     let project = dir.path().join("bigcrd");
-    run_ok(
-        cargo_operator(dir.path())
-            .args(["init", "--domain", "example.com", "--runtime-path"])
-            .arg(repo_root())
-            .arg(&project),
-    );
-    run_ok(cargo_operator(&project).args([
-        "create",
-        "api",
-        "--group",
-        "webapp",
-        "--version",
-        "v1",
-        "--kind",
-        "Guestbook",
-    ]));
+    guestbook_project(&project);
     let types = project.join("api/src/webapp/v1/guestbook.rs");
     let original = std::fs::read_to_string(&types).unwrap();
     let embedding = original.replace(
