@@ -54,7 +54,7 @@ fn the_cli_installs_from_its_package_and_scaffolds_a_project_that_builds() {
     // The templates are in the CLI's package, not only in the repository.
     assert!(
         unpacked(work, "cargo-operator")
-            .join("templates/init/Makefile.tera")
+            .join("templates/init/Makefile.jinja")
             .exists()
     );
 

@@ -48,6 +48,40 @@ pub fn dns_label(value: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A port name (IANA_SVC_NAME, a container's `ports[].name`): at most 15 characters of
+/// lowercase letters, digits and '-', with at least one letter, and no '-' at either end or
+/// next to another.
+pub fn port_name(value: &str) -> Result<(), String> {
+    if value.is_empty() || value.len() > 15 {
+        return Err(format!(
+            "is {} characters long; a port name has 1 to 15",
+            value.len()
+        ));
+    }
+    if let Some(c) = value
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+    {
+        return Err(format!(
+            "contains {c:?}; a port name has only lowercase letters, digits and '-'"
+        ));
+    }
+    if !value.contains(|c: char| c.is_ascii_lowercase()) {
+        return Err("has no letter; a port name needs one".into());
+    }
+    if value.starts_with('-') || value.ends_with('-') || value.contains("--") {
+        return Err("has '-' at an end or twice in a row; a port name may not".into());
+    }
+    Ok(())
+}
+
+/// The [`port_name`] of an object named `name` (a DNS label with a letter, such as a kind in
+/// kebab case): its first 15 characters, without the '-' the cut may leave at the end.
+pub fn port_name_for(name: &str) -> String {
+    let cut = &name[..name.len().min(15)];
+    cut.trim_end_matches('-').replace("--", "-")
+}
+
 /// An RFC 1035 DNS label: a [`dns_label`] that starts with a letter. Resource names
 /// (plural, singular), short names, categories and CRD version names must be one.
 pub fn dns1035_label(value: &str) -> Result<(), String> {
@@ -369,6 +403,25 @@ pub fn snake_case(kind: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn port_names_fit_the_rule() {
+        for name in [
+            "guestbook",
+            "http-route",
+            "memcached-operator-x",
+            "abcdefghijklmn-x",
+            "a1",
+        ] {
+            let port = port_name_for(name);
+            assert_eq!(port_name(&port), Ok(()), "{name} -> {port}");
+            assert!(name.starts_with(&port), "{name} -> {port}");
+        }
+        assert_eq!(port_name_for("abcdefghijklmn-x"), "abcdefghijklmn");
+        for bad in ["", "1234", "-a", "a-", "a--b", "A", "abcdefghijklmnop"] {
+            assert!(port_name(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn image_references_are_checked_like_the_container_runtime_does() {

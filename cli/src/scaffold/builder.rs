@@ -35,7 +35,7 @@ pub trait FileBuilder {
 /// template's path below the set, with `{placeholder}`s replaced.
 pub struct TemplateFile<'a, V: Serialize> {
     set: &'static str,
-    /// The template's path below the set, without `.tera` (`api/src/{group}/mod.rs`).
+    /// The template's path below the set, without `.jinja` (`api/src/{group}/mod.rs`).
     template: String,
     vars: &'a V,
     placeholders: Vec<(&'static str, &'a str)>,

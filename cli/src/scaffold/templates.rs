@@ -1,68 +1,71 @@
 //! The templates of every generated file, embedded from this package's `templates/`. A
-//! template's path mirrors the path of the file it generates (`init/Makefile.tera` →
-//! `Makefile`, `api/src/controller/{kind_id}.rs.tera` → `src/controller/guestbook.rs`).
+//! template's path mirrors the path of the file it generates (`init/Makefile.jinja` →
+//! `Makefile`, `api/src/controller/{kind_id}.rs.jinja` → `src/controller/guestbook.rs`).
 //!
 //! Filters for user text: `toml` writes a TOML basic string (quotes included), `rust` a Rust
 //! string literal, so that `--owner 'A "B" Corp'` cannot break the file it lands in.
 
 use anyhow::{Context as _, Result};
 use include_dir::{Dir, include_dir};
+use minijinja::syntax::SyntaxConfig;
+use minijinja::value::{Serde, Value};
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
-fn engine() -> &'static tera::Tera {
-    static ENGINE: OnceLock<tera::Tera> = OnceLock::new();
+fn engine() -> &'static Environment<'static> {
+    static ENGINE: OnceLock<Environment<'static>> = OnceLock::new();
     ENGINE.get_or_init(|| {
-        let mut tera = tera::Tera::default();
+        let mut env = Environment::new();
+        // A generated file ends as its template does (Jinja drops the last newline).
+        env.set_syntax(
+            SyntaxConfig::builder()
+                .keep_trailing_newline(true)
+                .build()
+                .expect("the default delimiters are valid"),
+        );
+        // A variable the vars do not define is a bug in the CLI, not an empty string.
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Generated files are source code and YAML, never HTML.
+        env.set_auto_escape_callback(|_| AutoEscape::None);
+        env.add_filter("toml", |text: &str| toml_string(text));
+        env.add_filter("rust", |text: &str| rust_string(text));
         let mut files = Vec::new();
         collect(&TEMPLATES, &mut files);
-        let templates = files.iter().map(|file| {
-            let path = file.path().to_string_lossy();
-            let name = path.strip_suffix(".tera").unwrap_or(&path).to_string();
+        for file in files {
+            let path = file.path().to_str().expect("template paths are UTF-8");
+            let name = path.strip_suffix(".jinja").unwrap_or(path);
             let body = file.contents_utf8().expect("templates are UTF-8");
-            (name, body)
-        });
-        tera.add_raw_templates(templates)
-            .expect("embedded templates parse");
-        // Generated files are source code and YAML, never HTML.
-        tera.autoescape_on(vec![]);
-        tera.register_filter("toml", filter(toml_string));
-        tera.register_filter("rust", filter(rust_string));
-        tera
+            env.add_template(name, body)
+                .unwrap_or_else(|e| panic!("embedded template {name} parses: {e:#}"));
+        }
+        env
     })
 }
 
-fn filter(
-    escape: fn(&str) -> String,
-) -> impl Fn(&tera::Value, &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
-    move |value, _| match value.as_str() {
-        Some(text) => Ok(tera::Value::String(escape(text))),
-        None => Err(tera::Error::msg("this filter applies to strings")),
-    }
-}
-
-fn collect<'a>(dir: &'a Dir<'a>, files: &mut Vec<&'a include_dir::File<'a>>) {
+fn collect(dir: &'static Dir<'static>, files: &mut Vec<&'static include_dir::File<'static>>) {
     files.extend(dir.files());
     for sub in dir.dirs() {
         collect(sub, files);
     }
 }
 
-/// Renders the template `name` (its path below `templates/`, without `.tera`).
+/// Renders the template `name` (its path below `templates/`, without `.jinja`).
 pub fn render(name: &str, vars: &impl Serialize) -> Result<String> {
-    let context = tera::Context::from_serialize(vars).context("template variables")?;
     engine()
-        .render(name, &context)
+        .get_template(name)
+        .and_then(|template| template.render(Value::from(Serde(vars))))
+        .map_err(|e| anyhow::anyhow!("{e:#}"))
         .with_context(|| format!("rendering template {name}"))
 }
 
 /// The names of every template below `prefix/`, sorted.
 pub fn names_under(prefix: &str) -> Vec<String> {
     let mut names: Vec<String> = engine()
-        .get_template_names()
+        .templates()
+        .map(|(name, _)| name)
         .filter(|n| n.starts_with(&format!("{prefix}/")))
         .map(str::to_string)
         .collect();
@@ -86,7 +89,7 @@ mod tests {
 
     #[test]
     fn all_templates_parse() {
-        assert!(engine().get_template_names().count() > 10);
+        assert!(engine().templates().count() > 10);
     }
 
     #[test]

@@ -124,6 +124,8 @@ pub struct ResourceVars {
     /// `create api --image`: the image the reconciler runs, and its port.
     pub image: Option<String>,
     pub container_port: u16,
+    /// The name of that port: the kind in kebab case, cut to a valid port name.
+    pub port_name: String,
 }
 
 impl ResourceVars {
@@ -150,6 +152,7 @@ impl ResourceVars {
             version: resource.version.clone(),
             kind: resource.kind.clone(),
             kind_kebab: kind_snake.replace('_', "-"),
+            port_name: names::port_name_for(&kind_snake.replace('_', "-")),
             kind_snake,
             kind_id_kebab: kind_id.replace('_', "-"),
             kind_id,
