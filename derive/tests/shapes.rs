@@ -7,7 +7,7 @@
 //!
 //! The snapshots are checked against the API server's structural rules by the cli's
 //! `every_derive_snapshot_is_structural`, and installed on a real API server with valid and
-//! invalid objects by `cli/tests/envtest_crds.rs`.
+//! invalid objects by `tests/envtest_crds.rs`.
 
 use cargo_operator_runtime::{CustomResource, CustomResourceExt};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;

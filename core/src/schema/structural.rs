@@ -31,8 +31,9 @@
 //!     has scalar items (or atomic objects).
 //! 12. **Map types**: `x-kubernetes-map-type` only on objects, `atomic` or `granular`.
 //! 13. **CEL rules**: each `x-kubernetes-validations` entry has a non-empty `rule`, a `reason`
-//!     among [`crate::cel::REASONS`], and a `fieldPath` starting with `.` (the rule's syntax
-//!     is parsed by `cargo operator manifests`).
+//!     among [`crate::cel::REASONS`], a `fieldPath` starting with `.`, and a one-line
+//!     `message`, required when the rule has line breaks (the rule's syntax is parsed by the
+//!     derive and by `cargo operator manifests`, with [`crate::cel::syntax`]).
 //!
 //! Where a violation is what a Rust shape turns into (a recursive type, a tuple, any JSON),
 //! it carries a [`hint`](Violation::hint) saying what to write in Rust instead.
@@ -542,6 +543,12 @@ fn check_rules(rules: &Value, path: &str, out: &mut Out) {
             && let Err(why) = crate::cel::reason(reason.as_str().unwrap_or_default())
         {
             out.push(format!("{p}.reason"), why, None);
+        }
+        if let Err(why) = crate::cel::message(
+            rule.get("rule").and_then(Value::as_str).unwrap_or_default(),
+            rule.get("message").and_then(Value::as_str),
+        ) {
+            out.push(format!("{p}.message"), why, None);
         }
         if let Some(fp) = rule.get("fieldPath")
             && !fp

@@ -523,6 +523,26 @@ fn rule(r: &Nested<RuleArgs>, shape: Shape, errors: &mut Errors) -> Option<Value
     };
     if expression.value.trim().is_empty() {
         errors.spanned(&expression.lit, "the CEL rule must not be empty");
+    } else if let Err(why) = cel::syntax::parse(&expression.value) {
+        errors.spanned(
+            &expression.lit,
+            format!("this CEL rule does not parse: {why}"),
+        );
+    }
+    if let Some(m) = &args.message_expression
+        && let Err(why) = cel::syntax::parse(&m.value)
+    {
+        errors.spanned(
+            &m.lit,
+            format!("this CEL message expression does not parse: {why}"),
+        );
+    }
+    if let Err(why) = cel::message(
+        &expression.value,
+        args.message.as_ref().map(|m| m.value.as_str()),
+    ) {
+        let at = args.message.as_ref().map_or(&expression.lit, |m| &m.lit);
+        errors.spanned(at, why);
     }
     if let Some(reason) = &args.reason
         && let Err(why) = cel::reason(&reason.value)

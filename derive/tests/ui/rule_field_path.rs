@@ -22,7 +22,7 @@ pub struct GuestbookSpec {
     pub limits: std::collections::BTreeMap<String, String>,
     // Valid: a key of a map, with and without dots.
     #[field(rule(rule = "has(self.a)", field_path = ".a"))]
-    #[field(rule(rule = "!has(self['b.c']) || self['b.c'] != ''", field_path = "['b.c']"))]
+    #[field(rule(rule = "!('b.c' in self) || self['b.c'] != ''", field_path = "['b.c']"))]
     pub annotations: std::collections::BTreeMap<String, String>,
 }
 

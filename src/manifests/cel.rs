@@ -2,8 +2,8 @@
 //! `cargo operator manifests` time, so that a typo fails here, naming the CRD, the schema path
 //! and the rule, instead of when the CRD is applied.
 //!
-//! This is a parse with the `cel` crate (cel-rust: the ANTLR grammar of cel-spec, with the
-//! standard macros such as `has()`, `all()`, `exists()`), not a type check: unknown fields,
+//! The parse is core's (`cel::syntax`: cel-spec's grammar as the API server parses it, proven
+//! against a real API server by `tests/envtest_cel.rs`), not a type check: unknown fields,
 //! functions or type errors are still found by the API server.
 
 use serde_json::Value;
@@ -34,20 +34,9 @@ pub fn check_schema(schema: &Value, path: &str) -> Vec<String> {
     out
 }
 
-/// Parses one CEL expression; the error is the parser's message (with line:column).
-///
-/// The parser panics on some malformed inputs (an unclosed call such as `f('a'`); that is
-/// reported as a syntax error too, without the panic message on stderr.
+/// Parses one CEL expression; the error says where (line:column) and what was expected.
 pub fn parse(expression: &str) -> std::result::Result<(), String> {
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(|| cel::parser::Parser::new().parse(expression));
-    std::panic::set_hook(hook);
-    match result {
-        Ok(Ok(_)) => Ok(()),
-        Ok(Err(e)) => Err(e.to_string().trim().to_owned()),
-        Err(_) => Err("syntax error (the expression is incomplete or malformed)".to_owned()),
-    }
+    cargo_operator_core::cel::syntax::parse(expression)
 }
 
 fn walk(node: &Value, path: &str, out: &mut Vec<String>) {

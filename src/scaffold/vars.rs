@@ -39,13 +39,8 @@ impl ProjectVars {
         let (runtime_dep, api_runtime_dep) = runtime_dependency(project.runtime_path.as_deref());
         let cli_install = match project.runtime_path.as_deref() {
             None => "cargo-operator --version $(CARGO_OPERATOR_VERSION)".to_string(),
-            Some(path) => format!(
-                "--path {}",
-                Path::new(path)
-                    .join("cli")
-                    .to_string_lossy()
-                    .replace('\\', "/")
-            ),
+            // The CLI is the checkout's root package.
+            Some(path) => format!("--path {}", path.replace('\\', "/")),
         };
         let project_crate = project.project_name.replace('-', "_");
         Self {

@@ -7,12 +7,9 @@ pub mod go_tool;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The repository root (parent of cli/).
+/// The repository root (the CLI is its root package).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// One target directory for every generated project the tests build, so kube, k8s-openapi and

@@ -24,7 +24,7 @@ fn up_serves_installs_crds_and_stops_cleanly_on_sigterm() {
     std::fs::create_dir_all(&crds).unwrap();
     std::fs::copy(
         Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../envtest/tests/fixtures/envtest-widgets-crd.yaml"),
+            .join("envtest/tests/fixtures/envtest-widgets-crd.yaml"),
         crds.join("widgets.yaml"),
     )
     .unwrap();

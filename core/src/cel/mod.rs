@@ -1,6 +1,7 @@
 //! `x-kubernetes-validations`: the rules the API server applies to a validation rule's
-//! fields (the CEL expression itself is compiled by the API server, and parsed before that
-//! by `cargo operator manifests`).
+//! fields, and the [`syntax`] of its CEL expressions (which the API server then compiles).
+
+pub mod syntax;
 
 use crate::field::ErrorType;
 
@@ -11,6 +12,20 @@ pub const REASONS: &[&str] = &[
     ErrorType::Required.reason(),
     ErrorType::Duplicate.reason(),
 ];
+
+/// Checks a rule's `message` against the rule: the API server shows the message on one line,
+/// so it may not have line breaks, and a rule written over several lines needs one (the rule
+/// itself would be a poor message).
+pub fn message(rule: &str, message: Option<&str>) -> Result<(), String> {
+    let breaks = |text: &str| text.contains(['\n', '\r']);
+    match message {
+        Some(message) if breaks(message) => Err("the message must not contain line breaks".into()),
+        None | Some("") if breaks(rule) => Err(
+            "the rule has line breaks, so it needs a message (the API server requires one)".into(),
+        ),
+        _ => Ok(()),
+    }
+}
 
 /// Checks a `reason`.
 pub fn reason(reason: &str) -> Result<(), String> {
@@ -64,6 +79,9 @@ mod tests {
         for bad in ["", "port", "$.port", ".", ".a."] {
             assert!(field_path(bad).is_err(), "{bad:?}");
         }
+        assert!(message("a\n&& b", Some("m")).is_ok());
+        assert!(message("a\n&& b", None).is_err());
+        assert!(message("a", Some("two\nlines")).is_err());
         assert!(reason("FieldValueInvalid").is_ok());
         assert!(reason("Invalid").is_err());
     }

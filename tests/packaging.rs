@@ -57,6 +57,17 @@ fn the_cli_installs_from_its_package_and_scaffolds_a_project_that_builds() {
             .join("templates/init/Makefile.jinja")
             .exists()
     );
+    // The CLI is the workspace's root package, so its release profile travels with it and a
+    // registry install builds what benches/cli-install.sh measures; nothing else comes along.
+    let cli_package = unpacked(work, "cargo-operator");
+    let manifest = std::fs::read_to_string(cli_package.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("[profile.release]"), "{manifest}");
+    for absent in ["tests", "core", "runtime", "testdata", "docs"] {
+        assert!(
+            !cli_package.join(absent).exists(),
+            "{absent}/ is in the CLI's package"
+        );
+    }
 
     // Everything below runs in `work`, whose .cargo/config.toml stands in for crates.io.
     let mut config = String::from("[patch.crates-io]\n");
