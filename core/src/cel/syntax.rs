@@ -11,7 +11,8 @@
 /// How deeply expressions may nest (cel-go's default recursion limit).
 const MAX_DEPTH: usize = 250;
 
-/// Words cel-go reserves: not identifiers, even where the grammar would allow one.
+/// Words cel-go reserves: no variable or function may have these names (a field may:
+/// `self.if` is a field selection).
 const RESERVED: &[&str] = &[
     "as",
     "break",
@@ -78,6 +79,11 @@ fn lex(source: &str) -> Result<Vec<Lexed>, String> {
         let c = chars[i];
         let (l, col) = position(i, line, line_start);
         let error = |message: String| format!("{l}:{col}: {message}");
+        let string_error = |(at, message): (usize, String)| {
+            let (l, col) = position(at, line, line_start);
+            format!("{l}:{col}: {message}")
+        };
+        let start = i;
         if c == '\n' {
             i += 1;
             line += 1;
@@ -95,7 +101,6 @@ fn lex(source: &str) -> Result<Vec<Lexed>, String> {
             continue;
         }
         let token = if c.is_ascii_alphabetic() || c == '_' {
-            let start = i;
             while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
                 i += 1;
             }
@@ -110,19 +115,13 @@ fn lex(source: &str) -> Result<Vec<Lexed>, String> {
                     ) =>
                 {
                     let raw = word.to_ascii_lowercase().contains('r');
-                    i = string(&chars, i, raw).map_err(|(at, m)| {
-                        let (l, col) = position(at, line, line_start);
-                        format!("{l}:{col}: {m}")
-                    })?;
+                    i = string(&chars, i, raw).map_err(string_error)?;
                     Token::Literal
                 }
                 _ => Token::Ident(word),
             }
         } else if c == '"' || c == '\'' {
-            i = string(&chars, i, false).map_err(|(at, m)| {
-                let (l, col) = position(at, line, line_start);
-                format!("{l}:{col}: {m}")
-            })?;
+            i = string(&chars, i, false).map_err(string_error)?;
             Token::Literal
         } else if c.is_ascii_digit()
             || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
@@ -147,6 +146,11 @@ fn lex(source: &str) -> Result<Vec<Lexed>, String> {
             line: l,
             column: col,
         });
+        // A triple-quoted string may span lines.
+        if let Some(last) = chars[start..i].iter().rposition(|c| *c == '\n') {
+            line += chars[start..i].iter().filter(|c| **c == '\n').count();
+            line_start = start + last + 1;
+        }
     }
     let (line, column) = position(chars.len(), line, line_start);
     out.push(Lexed {
@@ -623,6 +627,10 @@ mod tests {
             (
                 "a &&\n  (b",
                 "2:5: syntax error: expected ')', found the end of the expression",
+            ),
+            (
+                "'''a\nb''' +\n  )",
+                "3:3: syntax error: expected an expression, found ')'",
             ),
             (
                 "self.startsWith('a'",
