@@ -2,7 +2,7 @@
 //! `cargo operator manifests` time, so that a typo fails here, naming the CRD, the schema path
 //! and the rule, instead of when the CRD is applied.
 //!
-//! The parse is core's (`cel::syntax`: cel-spec's grammar as the API server parses it, proven
+//! The parse is core's (`cel::syntax`: cel-spec's grammar as the API server parses it, checked
 //! against a real API server by `tests/envtest_cel.rs`), not a type check: unknown fields,
 //! functions or type errors are still found by the API server.
 
