@@ -7,11 +7,14 @@
 //! Needs the envtest binaries (`cargo operator envtest use`): without them it skips with one
 //! line, except with `CI=true`, where it fails.
 
+mod support;
+
 use cargo_operator_core::cel::syntax;
 use cargo_operator_runtime::envtest::EnvironmentBuilder;
 use cargo_operator_runtime::kube::api::{Api, PostParams};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use serde_json::json;
+use support::envtest::wrap_spec_schema;
 
 /// Well-formed expressions, over `self` = `{s: string, n: integer, l: [string], m: {string:
 /// string}, o: {a: string}}`, and mistakes users make. The server, not this list, says which
@@ -219,32 +222,16 @@ fn crd_with_rule(rule: &str, message: Option<&str>) -> CustomResourceDefinition 
     if let Some(message) = message {
         validation["message"] = json!(message);
     }
-    serde_json::from_value(json!({
-        "apiVersion": "apiextensions.k8s.io/v1",
-        "kind": "CustomResourceDefinition",
-        "metadata": {"name": "widgets.cel.example.com"},
-        "spec": {
-            "group": "cel.example.com",
-            "names": {"kind": "Widget", "plural": "widgets", "singular": "widget", "listKind": "WidgetList"},
-            "scope": "Namespaced",
-            "versions": [{
-                "name": "v1", "served": true, "storage": true,
-                "schema": {"openAPIV3Schema": {
-                    "type": "object",
-                    "properties": {"spec": {
-                        "type": "object",
-                        "properties": {
-                            "s": {"type": "string", "maxLength": 64},
-                            "n": {"type": "integer"},
-                            "l": {"type": "array", "maxItems": 8, "items": {"type": "string", "maxLength": 64}},
-                            "m": {"type": "object", "maxProperties": 8, "additionalProperties": {"type": "string", "maxLength": 64}},
-                            "o": {"type": "object", "properties": {"a": {"type": "string", "maxLength": 64}}},
-                        },
-                        "x-kubernetes-validations": [validation],
-                    }},
-                }},
-            }],
+    serde_json::from_value(wrap_spec_schema(json!({
+        "type": "object",
+        "properties": {
+            "s": {"type": "string", "maxLength": 64},
+            "n": {"type": "integer"},
+            "l": {"type": "array", "maxItems": 8, "items": {"type": "string", "maxLength": 64}},
+            "m": {"type": "object", "maxProperties": 8, "additionalProperties": {"type": "string", "maxLength": 64}},
+            "o": {"type": "object", "properties": {"a": {"type": "string", "maxLength": 64}}},
         },
-    }))
+        "x-kubernetes-validations": [validation],
+    })))
     .unwrap()
 }

@@ -25,7 +25,7 @@ use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomRe
 use serde_json::{Map, Value, json};
 use std::path::Path;
 use std::time::Instant;
-use support::envtest::yaml_documents;
+use support::envtest::{wrap_spec_schema, yaml_documents};
 use support::repo_root;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -135,32 +135,6 @@ fn snapshot_body(text: &str) -> String {
         .find("\n---\n")
         .expect("the end of the snapshot header");
     rest[end + "\n---\n".len()..].to_string()
-}
-
-fn wrap_spec_schema(spec: Value) -> Value {
-    json!({
-        "apiVersion": "apiextensions.k8s.io/v1",
-        "kind": "CustomResourceDefinition",
-        "metadata": {"name": "fixtures.snapshots.example.com"},
-        "spec": {
-            "group": "snapshots.example.com",
-            "names": {"kind": "Fixture", "listKind": "FixtureList", "plural": "fixtures", "singular": "fixture"},
-            "scope": "Namespaced",
-            "versions": [{
-                "name": "v1", "served": true, "storage": true,
-                "schema": {"openAPIV3Schema": {
-                    "type": "object",
-                    "properties": {
-                        "apiVersion": {"type": "string"},
-                        "kind": {"type": "string"},
-                        "metadata": {"type": "object"},
-                        "spec": spec,
-                    },
-                    "required": ["spec"],
-                }},
-            }],
-        },
-    })
 }
 
 async fn check_source(env: &Environment, source: &Source, tally: &mut Tally) {

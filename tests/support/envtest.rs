@@ -5,6 +5,7 @@ use cargo_operator_runtime::kube::api::{Api, DynamicObject, Patch, PatchParams};
 use cargo_operator_runtime::kube::core::GroupVersionKind;
 use cargo_operator_runtime::kube::discovery::{self, Scope};
 use cargo_operator_runtime::kube::{self, Client};
+use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -18,6 +19,34 @@ pub fn yaml_documents(text: &str) -> Vec<serde_json::Value> {
         .into_iter()
         .filter(|value| !value.is_null())
         .collect()
+}
+
+/// A namespaced CRD (`fixtures.snapshots.example.com`, kind `Fixture`, one version `v1`) whose
+/// `spec` has the schema `spec`: how a test puts a schema of its own on the API server.
+pub fn wrap_spec_schema(spec: Value) -> Value {
+    json!({
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": "fixtures.snapshots.example.com"},
+        "spec": {
+            "group": "snapshots.example.com",
+            "names": {"kind": "Fixture", "listKind": "FixtureList", "plural": "fixtures", "singular": "fixture"},
+            "scope": "Namespaced",
+            "versions": [{
+                "name": "v1", "served": true, "storage": true,
+                "schema": {"openAPIV3Schema": {
+                    "type": "object",
+                    "properties": {
+                        "apiVersion": {"type": "string"},
+                        "kind": {"type": "string"},
+                        "metadata": {"type": "object"},
+                        "spec": spec,
+                    },
+                    "required": ["spec"],
+                }},
+            }],
+        },
+    })
 }
 
 /// The dynamic API of `kind` in `api_version` (found by discovery), in `namespace` when the
