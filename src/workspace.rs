@@ -12,11 +12,14 @@ pub const RUNTIME_PACKAGE: &str = "cargo-operator-runtime";
 /// The packages and targets `manifests` builds.
 #[derive(Debug, Clone)]
 pub struct Layout {
-    /// The package with the API types and the `crdgen` example.
+    /// The package with the API types and the `crdgen` example, and its directory.
     pub api_package: String,
-    /// The operator package and its binary (the one that links the runtime's manager).
+    pub api_dir: PathBuf,
+    /// The operator package and its binary (the one that links the runtime's manager), and
+    /// the binary's main source file.
     pub operator_package: String,
     pub operator_bin: String,
+    pub operator_main: PathBuf,
     /// cargo's target directory (`CARGO_TARGET_DIR` or the workspace's `target/`).
     pub target_dir: PathBuf,
 }
@@ -54,9 +57,15 @@ pub fn layout(root: &Path) -> Result<Layout> {
             p.targets
                 .iter()
                 .find(|t| t.kind.contains(&TargetKind::Bin))
-                .map(|bin| (p, bin.name.clone()))
+                .map(|bin| {
+                    (
+                        p,
+                        bin.name.clone(),
+                        bin.src_path.clone().into_std_path_buf(),
+                    )
+                })
         });
-    let Some((operator, operator_bin)) = operator else {
+    let Some((operator, operator_bin, operator_main)) = operator else {
         bail!(
             "no package of the workspace at {} has a binary that depends on {RUNTIME_PACKAGE}; \
              `manifests` reads the #[rbac] rules from the operator binary",
@@ -65,8 +74,14 @@ pub fn layout(root: &Path) -> Result<Layout> {
     };
     Ok(Layout {
         api_package: api.name.to_string(),
+        api_dir: api
+            .manifest_path
+            .parent()
+            .expect("a manifest is in a directory")
+            .into(),
         operator_package: operator.name.to_string(),
         operator_bin,
+        operator_main,
         target_dir: metadata.target_directory.into_std_path_buf(),
     })
 }

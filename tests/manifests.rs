@@ -228,3 +228,75 @@ fn the_golden_project_passes_manifests_check() {
     );
     assert!(stdout.contains("up to date"), "{stdout}");
 }
+
+/// After an edit of the API types alone, the operator's `#[rbac]` rules and `#[webhook]`s
+/// are the recorded ones (the operator is not relinked); an edit of the operator, or rules
+/// registered in the api crate itself, make `manifests` build and ask the operator again.
+#[test]
+fn an_api_edit_reuses_the_operators_rules_until_its_code_changes() {
+    const REUSED: &str = "the operator's code is unchanged (not relinked)";
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("demo");
+    guestbook_project(&project);
+    let role = || std::fs::read_to_string(project.join("config/rbac/role.yaml")).unwrap();
+    let crd = || {
+        std::fs::read_to_string(project.join("config/crd/bases/webapp.example.com_guestbooks.yaml"))
+            .unwrap()
+    };
+    let edit = |path: &str, from: &str, to: &str| {
+        let path = project.join(path);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{} has no `{from}`", path.display());
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    let stdout = run_ok(cargo_operator(&project).arg("manifests"));
+    assert!(
+        !stdout.contains(REUSED),
+        "nothing was recorded yet:\n{stdout}"
+    );
+    let first_role = role();
+
+    // An API edit: the CRD changes, the rules are the recorded ones.
+    edit(
+        "api/src/webapp/v1/guestbook.rs",
+        "    /// An example field",
+        "    /// The first edit. An example field",
+    );
+    let stdout = run_ok(cargo_operator(&project).arg("manifests"));
+    assert!(stdout.contains(REUSED), "{stdout}");
+    assert!(crd().contains("The first edit."), "{}", crd());
+    assert_eq!(role(), first_role);
+
+    // A new rule in the operator: built and asked again.
+    edit(
+        "src/controller/guestbook.rs",
+        "pub async fn reconcile(",
+        "#[rbac(groups = [\"\"], resources = [\"secrets\"], verbs = [\"get\"])]\npub async fn reconcile(",
+    );
+    let stdout = run_ok(cargo_operator(&project).arg("manifests"));
+    assert!(!stdout.contains(REUSED), "{stdout}");
+    assert!(role().contains("secrets"), "{}", role());
+
+    // A rule registered by the api crate: never recorded, always asked.
+    edit(
+        "api/src/lib.rs",
+        "pub mod webapp;",
+        "pub mod webapp;\n\n#[cargo_operator_runtime::rbac(groups = [\"\"], resources = [\"pods\"], verbs = [\"list\"])]\npub fn api_rule() {}",
+    );
+    let stdout = run_ok(cargo_operator(&project).arg("manifests"));
+    assert!(!stdout.contains(REUSED), "{stdout}");
+    assert!(role().contains("pods"), "{}", role());
+    edit(
+        "api/src/webapp/v1/guestbook.rs",
+        "The first edit.",
+        "The second edit.",
+    );
+    let stdout = run_ok(cargo_operator(&project).arg("manifests"));
+    assert!(!stdout.contains(REUSED), "{stdout}");
+    assert!(crd().contains("The second edit."), "{}", crd());
+    assert!(
+        role().contains("pods") && role().contains("secrets"),
+        "{}",
+        role()
+    );
+}

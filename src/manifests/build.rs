@@ -1,5 +1,6 @@
 //! Building the project's programs and asking them for their manifests: one `cargo build` of
-//! the api crate's `crdgen` example and the operator binary, then each run once.
+//! the api crate's `crdgen` example and the operator binary, then each run once (the operator
+//! only when its [recorded](reuse) answer may be out of date).
 //!
 //! Compiling is the only faithful way to get both: schemars sees what serde sees (renames,
 //! flattening, defaults), which a source scan cannot know, and the `#[rbac]` rules are exactly
@@ -14,6 +15,7 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use super::reuse;
 use crate::workspace::{CRDGEN, Layout};
 
 /// What the operator binary writes when asked (`cargo_operator_runtime::emit`).
@@ -24,7 +26,10 @@ const EMIT_FORMAT: u64 = 1;
 /// the same target directory (another project's `crdgen` has the same path) cannot swap them.
 pub struct Programs {
     pub crdgen: PathBuf,
-    pub operator: PathBuf,
+    /// `None` when it was not asked for.
+    pub operator: Option<PathBuf>,
+    /// The files the operator's dep-info listed after the build (see [`reuse`]).
+    pub operator_inputs: Vec<PathBuf>,
     _dir: tempfile::TempDir,
 }
 
@@ -38,29 +43,33 @@ fn keep(built: &Path, dir: &Path) -> Result<PathBuf> {
     Ok(kept)
 }
 
-/// Builds the `crdgen` example and the operator binary in one cargo invocation; the
-/// compiler's diagnostics go to stderr as usual, the progress lines do not.
-pub fn build(root: &Path, layout: &Layout) -> Result<Programs> {
+/// Builds the `crdgen` example, and the operator binary if `operator`, in one cargo
+/// invocation; the compiler's diagnostics go to stderr as usual, the progress lines do not.
+pub fn build(root: &Path, layout: &Layout, operator: bool) -> Result<Programs> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut child = Command::new(cargo)
+    let mut command = Command::new(cargo);
+    command
         .current_dir(root)
         .args([
             "build",
             "--quiet",
             "--message-format=json-render-diagnostics",
         ])
-        .args(["--package", &layout.api_package, "--example", CRDGEN])
-        .args([
+        .args(["--package", &layout.api_package, "--example", CRDGEN]);
+    if operator {
+        command.args([
             "--package",
             &layout.operator_package,
             "--bin",
             &layout.operator_bin,
-        ])
+        ]);
+    }
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .context("cannot run cargo")?;
-    let (mut crdgen, mut operator) = (None, None);
+    let (mut crdgen, mut built_operator, mut dep_info) = (None, None, None);
     std::fs::create_dir_all(&layout.target_dir)
         .with_context(|| format!("cannot create {}", layout.target_dir.display()))?;
     let dir = tempfile::Builder::new()
@@ -75,7 +84,8 @@ pub fn build(root: &Path, layout: &Layout) -> Result<Programs> {
             if *name == CRDGEN {
                 crdgen = Some(keep(executable.as_std_path(), dir.path())?);
             } else if *name == layout.operator_bin {
-                operator = Some(keep(executable.as_std_path(), dir.path())?);
+                built_operator = Some(keep(executable.as_std_path(), dir.path())?);
+                dep_info = Some(executable.as_std_path().with_extension("d"));
             }
         }
     }
@@ -85,19 +95,58 @@ pub fn build(root: &Path, layout: &Layout) -> Result<Programs> {
             "the project does not build (see above); fix it and re-run `cargo operator manifests`"
         );
     }
+    if operator && built_operator.is_none() {
+        bail!("cargo built no operator binary");
+    }
+    // Cargo writes the dep-info of what it uplifts by the time it exits.
+    let operator_inputs = dep_info
+        .and_then(|path| std::fs::read_to_string(path).ok())
+        .map(|text| reuse::dep_info(&text))
+        .unwrap_or_default();
     Ok(Programs {
         crdgen: crdgen.context("cargo built no crdgen example")?,
-        operator: operator.context("cargo built no operator binary")?,
+        operator: built_operator,
+        operator_inputs,
         _dir: dir,
     })
 }
 
+/// Builds what `manifests` needs and reads what the operator holds: after an edit of the API
+/// types alone, the operator's [recorded](reuse) answer instead of a relink.
+pub fn build_and_ask(root: &Path, layout: &Layout) -> Result<(Programs, Emitted)> {
+    if let Some(document) = reuse::recorded(root, layout)
+        && !reuse::may_register(&layout.api_dir)?
+    {
+        let programs = build(root, layout, false)?;
+        let emitted = Emitted::from_document(&document)?;
+        return Ok((
+            programs,
+            Emitted {
+                reused: true,
+                ..emitted
+            },
+        ));
+    }
+    let started = std::time::SystemTime::now();
+    let programs = build(root, layout, true)?;
+    let operator = programs.operator.as_ref().expect("the operator was built");
+    let document = document(operator)?;
+    let emitted = Emitted::from_document(&document)?;
+    if reuse::may_register(&layout.api_dir)? {
+        reuse::forget(root, layout);
+    } else {
+        reuse::record(root, layout, started, &programs.operator_inputs, &document);
+    }
+    Ok((programs, emitted))
+}
+
 /// The CRDs the api crate defines, one per kind and version.
 pub fn crds(programs: &Programs) -> Result<Vec<Value>> {
-    let output = Command::new(&programs.crdgen)
+    let crdgen = &programs.crdgen;
+    let output = Command::new(crdgen)
         .stderr(Stdio::inherit())
         .output()
-        .with_context(|| format!("cannot run {}", programs.crdgen.display()))?;
+        .with_context(|| format!("cannot run {}", crdgen.display()))?;
     if !output.status.success() {
         bail!(
             "could not get the CRDs from the api crate (see above): a type has no CRD schema \
@@ -113,19 +162,21 @@ pub fn crds(programs: &Programs) -> Result<Vec<Value>> {
 pub struct Emitted {
     pub rules: Vec<Rule>,
     pub webhooks: Vec<Webhook>,
+    /// Recorded by an earlier run, whose operator code is unchanged.
+    pub reused: bool,
 }
 
 /// Runs the operator binary to read what it [holds](Emitted).
-pub fn emitted(programs: &Programs) -> Result<Emitted> {
+fn document(operator: &Path) -> Result<Value> {
     let dir = tempfile::tempdir()?;
     let out = dir.path().join("manifests.json");
-    let status = Command::new(&programs.operator)
+    let status = Command::new(operator)
         .env(EMIT_ENV, &out)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .status()
-        .with_context(|| format!("cannot run {}", programs.operator.display()))?;
+        .with_context(|| format!("cannot run {}", operator.display()))?;
     let text = std::fs::read_to_string(&out)
         .ok()
         .filter(|_| status.success());
@@ -133,35 +184,43 @@ pub fn emitted(programs: &Programs) -> Result<Emitted> {
         bail!(
             "the operator binary {} did not write its manifests (exit status {status}); \
              it must link cargo-operator-runtime, which writes them before `main`",
-            programs.operator.display()
+            operator.display()
         );
     };
-    let document: Value = serde_json::from_str(&text).context("the operator wrote invalid JSON")?;
-    if document["format"].as_u64() != Some(EMIT_FORMAT) {
-        bail!(
-            "the operator was built with cargo-operator-runtime {}, whose manifests this \
-             cargo-operator ({}) cannot read; use the same versions (`cargo install cargo-operator --version {}` \
-             or update the runtime dependency)",
-            document["runtime"].as_str().unwrap_or("(unknown)"),
-            env!("CARGO_PKG_VERSION"),
-            document["runtime"].as_str().unwrap_or("(its version)"),
-        );
-    }
-    let rules = serde_json::from_value(document["rbac"].clone())
-        .context("the operator wrote invalid RBAC rules")?;
-    // A runtime from before webhooks writes none.
-    let webhooks: Vec<Webhook> = match document.get("webhooks") {
-        Some(list) => {
-            serde_json::from_value(list.clone()).context("the operator wrote invalid webhooks")?
+    serde_json::from_str(&text).context("the operator wrote invalid JSON")
+}
+
+impl Emitted {
+    fn from_document(document: &Value) -> Result<Emitted> {
+        if document["format"].as_u64() != Some(EMIT_FORMAT) {
+            bail!(
+                "the operator was built with cargo-operator-runtime {}, whose manifests this \
+                 cargo-operator ({}) cannot read; use the same versions (`cargo install cargo-operator --version {}` \
+                 or update the runtime dependency)",
+                document["runtime"].as_str().unwrap_or("(unknown)"),
+                env!("CARGO_PKG_VERSION"),
+                document["runtime"].as_str().unwrap_or("(its version)"),
+            );
         }
-        None => Vec::new(),
-    };
-    let problems = webhook::problems(&webhooks);
-    if !problems.is_empty() {
-        bail!(
-            "the operator's #[webhook]s cannot be installed:\n  {}",
-            problems.join("\n  ")
-        );
+        let rules = serde_json::from_value(document["rbac"].clone())
+            .context("the operator wrote invalid RBAC rules")?;
+        // A runtime from before webhooks writes none.
+        let webhooks: Vec<Webhook> = match document.get("webhooks") {
+            Some(list) => serde_json::from_value(list.clone())
+                .context("the operator wrote invalid webhooks")?,
+            None => Vec::new(),
+        };
+        let problems = webhook::problems(&webhooks);
+        if !problems.is_empty() {
+            bail!(
+                "the operator's #[webhook]s cannot be installed:\n  {}",
+                problems.join("\n  ")
+            );
+        }
+        Ok(Emitted {
+            rules,
+            webhooks,
+            reused: false,
+        })
     }
-    Ok(Emitted { rules, webhooks })
 }

@@ -26,7 +26,12 @@ pub fn manifests(options: &ManifestsOptions) -> Result<()> {
     // Everything is computed before anything is written: a compile error or a schema the API
     // server would reject leaves the previous manifests in place.
     let layout = workspace::layout(&root)?;
-    let programs = build::build(&root, &layout)?;
+    let (programs, emitted) = build::build_and_ask(&root, &layout)?;
+    let build::Emitted {
+        rules,
+        webhooks,
+        reused,
+    } = emitted;
     let mut crds = crd::merge_versions(build::crds(&programs)?).map_err(anyhow::Error::msg)?;
     let max_description_len = options
         .max_description_len
@@ -47,7 +52,6 @@ pub fn manifests(options: &ManifestsOptions) -> Result<()> {
             cargo_operator_core::webhook::set_conversion(crd);
         }
     }
-    let build::Emitted { rules, webhooks } = build::emitted(&programs)?;
 
     let mut plan = Plan::new();
     let files: Vec<String> = crds.iter().map(crd::file_name).collect();
@@ -70,6 +74,11 @@ pub fn manifests(options: &ManifestsOptions) -> Result<()> {
         return check(plan, &disk);
     }
     super::write(plan, &mut disk, false, options.dry_run)?;
+    if reused {
+        println!(
+            "  #[rbac] and #[webhook]: as recorded, the operator's code is unchanged (not relinked)"
+        );
+    }
     report_sizes(&crds, &files);
     Ok(())
 }
