@@ -141,6 +141,18 @@ pub(crate) struct QueueState {
     processing: HashMap<QueueKey, Instant>,
 }
 
+impl QueueState {
+    /// A map keeps the room of its largest size: after the burst of the initial list (one
+    /// entry per object), an emptied queue gives that room back instead of holding about
+    /// 100 bytes per cached object for good.
+    fn release_drained(&mut self) {
+        const KEPT: usize = 64;
+        if self.dirty.is_empty() && self.dirty.capacity() > KEPT {
+            self.dirty.shrink_to(KEPT);
+        }
+    }
+}
+
 /// The bookkeeping of one controller's queue.
 #[derive(Debug)]
 pub(crate) struct WorkQueue {
@@ -183,6 +195,7 @@ impl WorkQueue {
                 self.depth.dec();
                 self.queue_duration
                     .observe(now.duration_since(added).as_secs_f64());
+                state.release_drained();
             }
             None => {
                 self.adds.inc();
@@ -209,6 +222,7 @@ impl WorkQueue {
         if let Some(added) = state.dirty.remove(key) {
             self.depth.dec();
             self.queue_duration.observe(added.elapsed().as_secs_f64());
+            state.release_drained();
         }
     }
 
@@ -316,6 +330,22 @@ mod tests {
         text.lines()
             .find(|l| l.starts_with(prefix))
             .unwrap_or_else(|| panic!("no {prefix} in\n{text}"))
+    }
+
+    #[test]
+    fn a_drained_queue_gives_back_the_room_of_its_burst() {
+        let mut registry = Registry::default();
+        let queue = Arc::new(WorkQueueFamilies::register(&mut registry).queue("guestbook"));
+        for n in 0..10_000 {
+            queue.add(key(&format!("g{n}")));
+        }
+        assert!(queue.lock().dirty.capacity() >= 10_000);
+        for n in 0..9_999 {
+            drop(queue.start(key(&format!("g{n}"))));
+        }
+        assert!(queue.lock().dirty.capacity() >= 10_000, "not drained yet");
+        queue.forget(&key("g9999"));
+        assert!(queue.lock().dirty.capacity() <= 128);
     }
 
     #[test]
