@@ -59,9 +59,9 @@ fn write_unsynced(path: &Path, content: &[u8]) -> std::io::Result<File> {
     Ok(file)
 }
 
-/// Syncs the staged files a few at a time. Each sync mostly waits for the disk, and the
-/// filesystem's journal commits concurrent syncs together, so `init`'s forty files cost about
-/// as much as a handful (one after another they were a fifth of its time).
+/// Syncs the staged files a few at a time: each sync mostly waits for the disk, and a
+/// filesystem's journal can commit concurrent syncs together. (One after another, `init`'s
+/// forty syncs were about a fifth of its time.)
 fn sync_all(files: &[(PathBuf, File)]) -> Result<()> {
     const AT_ONCE: usize = 8;
     let chunk = files.len().div_ceil(AT_ONCE).max(1);

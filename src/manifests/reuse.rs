@@ -65,9 +65,9 @@ pub fn recorded(root: &Path, layout: &Layout) -> Option<Value> {
     current.then_some(record.document)
 }
 
-/// Records the operator's answer `document` with its inputs: `operator_inputs` from the
-/// dep-info of the operator built from a build that `started` then. Best effort: a record
-/// that cannot be written only costs a relink.
+/// Records the operator's answer `document` with its inputs (`operator_inputs`: the files of
+/// its dep-info after the build that began at `started`). Best effort: a record that cannot
+/// be written only costs a relink next time.
 pub fn record(
     root: &Path,
     layout: &Layout,
