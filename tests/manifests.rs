@@ -267,7 +267,9 @@ fn an_api_edit_reuses_the_operators_rules_until_its_code_changes() {
     assert!(crd().contains("The first edit."), "{}", crd());
     assert_eq!(role(), first_role);
 
-    // A new rule in the operator: built and asked again.
+    // A new rule in the operator: built and asked again. The CRD is the same: `crdgen` built
+    // beside the operator (its dependencies resolved with the operator's features) and alone.
+    let reused_crd = crd();
     edit(
         "src/controller/guestbook.rs",
         "pub async fn reconcile(",
@@ -276,6 +278,7 @@ fn an_api_edit_reuses_the_operators_rules_until_its_code_changes() {
     let stdout = run_ok(cargo_operator(&project).arg("manifests"));
     assert!(!stdout.contains(REUSED), "{stdout}");
     assert!(role().contains("secrets"), "{}", role());
+    assert_eq!(crd(), reused_crd);
 
     // A rule registered by the api crate: never recorded, always asked.
     edit(
