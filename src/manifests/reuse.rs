@@ -130,7 +130,7 @@ pub fn record(
     }
 }
 
-/// Forgets the recorded answer (the api crate registers rules or webhooks of its own).
+/// Forgets the recorded answer: the next run builds and asks the operator.
 pub fn forget(root: &Path, layout: &Layout) {
     let _ = std::fs::remove_file(record_path(root, layout));
 }
