@@ -118,9 +118,10 @@ pub fn build(root: &Path, layout: &Layout, operator: bool) -> Result<Programs> {
 /// Builds what `manifests` needs and reads what the operator holds: after an edit of the API
 /// types alone, the operator's [recorded](reuse) answer instead of a relink.
 pub fn build_and_ask(root: &Path, layout: &Layout) -> Result<(Programs, Emitted)> {
-    if let Some(document) = reuse::recorded(root, layout)
-        && !reuse::may_register(&layout.api_dir)?
-    {
+    // Scanned once: sources that change during the build are scanned by the next run before
+    // it reuses anything.
+    let api_registers = reuse::may_register(&layout.api_dir)?;
+    if !api_registers && let Some(document) = reuse::recorded(root, layout) {
         let programs = build(root, layout, false)?;
         let emitted = Emitted::from_document(&document)?;
         return Ok((
@@ -136,7 +137,7 @@ pub fn build_and_ask(root: &Path, layout: &Layout) -> Result<(Programs, Emitted)
     let operator = programs.operator.as_ref().expect("the operator was built");
     let document = document(operator)?;
     let emitted = Emitted::from_document(&document)?;
-    if reuse::may_register(&layout.api_dir)? {
+    if api_registers {
         reuse::forget(root, layout);
     } else {
         reuse::record(root, layout, started, &programs.operator_inputs, &document);
