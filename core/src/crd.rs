@@ -125,6 +125,35 @@ pub fn root_schema(resource: &Resource<'_>, spec: Object, status: Option<Object>
     })
 }
 
+/// The CRD of one version of a kind from its spec's and status' schemas. A schema the API
+/// server would reject never leaves here: `Err` lists every violation of the
+/// structural-schema rules and every default that breaks its own schema, with its path.
+pub fn build(
+    resource: &Resource<'_>,
+    spec: Object,
+    status: Option<Object>,
+) -> Result<Value, String> {
+    let root = root_schema(resource, spec, status);
+    let mut problems: Vec<String> = violations(&root, "openAPIV3Schema")
+        .into_iter()
+        .map(|v| v.to_string())
+        .collect();
+    problems.extend(
+        crate::schema::default::violations(&root, "openAPIV3Schema")
+            .into_iter()
+            .map(|(path, why)| format!("{path}: {why}")),
+    );
+    if !problems.is_empty() {
+        return Err(format!(
+            "the schema of {} `{}` is not one the API server accepts:\n  {}",
+            resource.api_version(),
+            resource.kind,
+            problems.join("\n  ")
+        ));
+    }
+    Ok(assemble(resource, root))
+}
+
 /// The CRD of one version of a kind, with `schema` as its `openAPIV3Schema`.
 pub fn assemble(resource: &Resource<'_>, schema: Value) -> Value {
     let mut version = Object::new();

@@ -2,9 +2,9 @@
 //!
 //! The derive checks attributes against these rules at compile time, the code it expands to
 //! calls them to assemble CRDs, the runtime registers RBAC rules with them, and the CLI
-//! validates names and manifests with them. Nothing here talks to a cluster or parses Rust:
-//! the crate is plain data and functions over `serde_json` values, light enough for a
-//! proc-macro to depend on.
+//! validates names and manifests with them. Nothing here talks to a cluster: the crate is
+//! plain data and functions over `serde_json` values, light enough for a proc-macro to depend
+//! on, and (with the `syntax` feature) the typed attributes parsed from Rust syntax.
 //!
 //! | module | rules |
 //! |---|---|
@@ -16,6 +16,7 @@
 //! | [`webhook`] | the `#[webhook]` grammar, controller-gen's webhook configurations, kubebuilder's paths, the CRD conversion block |
 //! | [`cel`] | `x-kubernetes-validations`: reasons and field paths |
 //! | [`field`] | apimachinery's field error types (webhook denials, CEL reasons) |
+//! | `syntax` | the derive's attributes, typed (darling), and serde's view of fields |
 
 pub mod cel;
 pub mod crd;
@@ -26,4 +27,6 @@ pub mod names;
 pub mod rbac;
 pub mod regex;
 pub mod schema;
+#[cfg(feature = "syntax")]
+pub mod syntax;
 pub mod webhook;

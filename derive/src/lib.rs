@@ -4,13 +4,10 @@
 //!
 //! Use these through `cargo_operator_runtime`, which re-exports them together with what the
 //! expansion calls (`cargo_operator_runtime::__private`). The attributes are typed structs on
-//! darling ([`attrs`]); every Kubernetes rule they are checked against lives in
-//! `cargo-operator-core`.
+//! darling, in `cargo_operator_core::syntax` (where the CLI's fast `manifests` route reads them
+//! too); every Kubernetes rule they are checked against lives in `cargo-operator-core`.
 
-mod attrs;
 mod expand;
-mod serde_names;
-mod shape;
 
 use proc_macro::TokenStream;
 

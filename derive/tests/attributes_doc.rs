@@ -174,7 +174,7 @@ impl GuestbookWebhook {
 }
 // end of example
 
-/// One key of an attribute, read from its definition in `derive/src/attrs/`: the struct
+/// One key of an attribute, read from its definition in `core/src/syntax/attrs/`: the struct
 /// field, its doc comment and whether it repeats (a `Vec`).
 struct Key {
     name: String,
@@ -182,12 +182,12 @@ struct Key {
     repeatable: bool,
 }
 
-/// The keys of every `attribute!` struct in `derive/src/attrs/<file>`, by struct name. The
+/// The keys of every `attribute!` struct in `core/src/syntax/attrs/<file>`, by struct name. The
 /// reference is generated from these definitions, the same ones the derive parses with.
 fn attribute_keys(file: &str) -> BTreeMap<String, (String, Vec<Key>)> {
     use syn::parse::Parser;
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("src/attrs")
+        .join("../core/src/syntax/attrs")
         .join(file);
     let source = syn::parse_file(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let mut out = BTreeMap::new();

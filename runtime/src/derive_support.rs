@@ -7,18 +7,15 @@
 //! `#[field(...)]` JSON, checked against the API server's rules, and assembled into a CRD.
 
 use cargo_operator_core::crd::{self, Resource};
-use cargo_operator_core::schema::{self, Object, transform};
+use cargo_operator_core::schema::{self, Object};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use schemars::JsonSchema;
 use serde_json::Value;
 
 /// The structural schema of `T` (named `name` in messages), with the `#[field(...)]` patches
-/// of its properties (`(property, patch)`) and of the struct itself merged in.
-///
-/// schemars generates every struct as a definition; ours are inlined where they are used,
-/// and the Kubernetes types (k8s-openapi's, which describe only the wire format) are replaced
-/// by the schema controller-gen gives them (`cargo_operator_core::schema::k8s`), after the
-/// transforms, so that nothing rewrites Kubernetes' own validation.
+/// of its properties (`(property, patch)`) and of the struct itself merged in: schemars'
+/// schema, generated the way kube-derive 5 generates it, then core's
+/// [`finish`](schema::generated::finish).
 pub fn schema_of<T: JsonSchema>(
     name: &str,
     properties: &[(&str, &str)],
@@ -29,7 +26,7 @@ pub fn schema_of<T: JsonSchema>(
             s.definitions_path = format!("/{}", schema::refs::DEFINITIONS).into();
             s.meta_schema = None;
             // `Option<T>` is made optional, not nullable, by `NullMeansAbsent`; definitions
-            // stay `$ref`s (with their siblings) until they are inlined below.
+            // stay `$ref`s (with their siblings) until they are inlined.
             s.transforms.retain(|t| {
                 !t.is::<schemars::transform::AddNullable>()
                     && !t.is::<schemars::transform::RemoveRefSiblings>()
@@ -37,58 +34,15 @@ pub fn schema_of<T: JsonSchema>(
         })
         .into_generator()
         .into_root_schema_for::<T>();
-    let Value::Object(mut map) =
+    let Value::Object(root) =
         serde_json::to_value(generated).expect("a schemars schema serializes to JSON")
     else {
         panic!(
             "the JSON schema of `{name}` is not an object; a custom resource spec/status must be a struct"
         );
     };
-    map.remove("$schema");
-    map.remove("title");
-    let definitions = match map.remove(schema::refs::DEFINITIONS) {
-        Some(Value::Object(definitions)) => definitions,
-        _ => Object::new(),
-    };
-    schema::refs::inline(&mut map, &definitions, &schema::k8s::has)
-        .unwrap_or_else(|why| panic!("the schema of `{name}`: {why}"));
-    let mut map = structural(name, map);
-    schema::patch::int_or_string_any_of(&mut map);
-    for (property, patch) in properties {
-        schema::patch::patch_property(&mut map, name, property, &schema::patch::parse(patch));
-    }
-    if let Some(patch) = container {
-        schema::patch::merge(&mut map, schema::patch::parse(patch));
-    }
-    schema::patch::only_attribute_defaults(&mut map);
-    schema::k8s::fill(&mut map);
-    map
-}
-
-/// What kube-core's and core's transforms make of an inlined schema: `null` means absent,
-/// enums hoisted into one object the API server accepts.
-fn structural(name: &str, schema: Object) -> Object {
-    use schemars::transform::Transform as _;
-    let mut schema = schemars::Schema::from(schema);
-    transform::NullMeansAbsent.transform(&mut schema);
-    transform::TaggedEnums.transform(&mut schema);
-    // kube-core's rewriter panics on enums it cannot hoist; say why in Rust terms.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        kube_core::schema::StructuralSchemaRewriter.transform(&mut schema)
-    }))
-    .unwrap_or_else(|payload| {
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        panic!("{}", schema::hint::explain_rewriter_panic(name, &message))
-    });
-    transform::TagConstraints.transform(&mut schema);
-    match schema.to_value() {
-        Value::Object(map) => map,
-        _ => unreachable!("an object schema stays an object"),
-    }
+    schema::generated::finish(name, root, properties, container)
+        .unwrap_or_else(|why| panic!("{why}"))
 }
 
 /// Merges a `#[field(...)]` patch into a schema (`#[derive(Schema)]`'s transforms).
@@ -104,26 +58,8 @@ pub fn crd(
     spec: Object,
     status: Option<Object>,
 ) -> CustomResourceDefinition {
-    let root = crd::root_schema(resource, spec, status);
-    let mut problems: Vec<String> = schema::violations(&root, "openAPIV3Schema")
-        .into_iter()
-        .map(|v| v.to_string())
-        .collect();
-    problems.extend(
-        schema::default::violations(&root, "openAPIV3Schema")
-            .into_iter()
-            .map(|(path, why)| format!("{path}: {why}")),
-    );
-    if !problems.is_empty() {
-        panic!(
-            "the schema of {} `{}` is not one the API server accepts:\n  {}",
-            resource.api_version(),
-            resource.kind,
-            problems.join("\n  ")
-        );
-    }
-    serde_json::from_value(crd::assemble(resource, root))
-        .expect("an assembled CRD is a valid CustomResourceDefinition")
+    let crd = crd::build(resource, spec, status).unwrap_or_else(|why| panic!("{why}"));
+    serde_json::from_value(crd).expect("an assembled CRD is a valid CustomResourceDefinition")
 }
 
 /// Every `#[rbac(...)]` rule compiled into the program, collected by the linker.

@@ -5,6 +5,7 @@
 
 pub mod build;
 pub mod cel;
+pub mod fast;
 pub mod reuse;
 pub mod yaml;
 

@@ -4,6 +4,8 @@
 
 pub mod default;
 pub mod description;
+#[cfg(feature = "schemars")]
+pub mod generated;
 pub mod hint;
 pub mod k8s;
 pub mod patch;

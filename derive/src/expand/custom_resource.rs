@@ -6,9 +6,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Data, DeriveInput, Fields};
 
-use super::fields::{self, PropertyPatch};
-use crate::attrs::resource::{self, Parsed, Resource};
-use crate::attrs::{Errors, field};
+use cargo_operator_core::syntax::attrs::resource::{self, Parsed, Resource};
+use cargo_operator_core::syntax::attrs::{Errors, field};
+use cargo_operator_core::syntax::fields::{self, PropertyPatch};
 
 pub fn derive(input: DeriveInput) -> TokenStream {
     let mut errors = Errors::default();

@@ -2,7 +2,6 @@
 //! into core) with the checked attributes as constants; no logic is copied into expansions.
 
 pub mod custom_resource;
-mod fields;
 pub mod rbac;
 pub mod schema;
 pub mod webhook;
@@ -10,7 +9,7 @@ pub mod webhook;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::attrs::Errors;
+use cargo_operator_core::syntax::attrs::Errors;
 
 /// The item of a registering attribute (`#[rbac]`, `#[webhook]`) with its registration (an
 /// item itself): inside a function's body (where any item may go, also for methods in an

@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::attrs::{Errors, rbac};
+use cargo_operator_core::syntax::attrs::{Errors, rbac};
 
 pub fn rbac(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();

@@ -9,9 +9,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Attribute, Data, DeriveInput, Fields};
 
-use super::fields;
-use crate::attrs::{Errors, field};
-use crate::serde_names;
+use cargo_operator_core::syntax::attrs::{Errors, field};
+use cargo_operator_core::syntax::fields;
+use cargo_operator_core::syntax::serde_names;
 
 fn kept(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
     attrs.iter().filter(|a| {

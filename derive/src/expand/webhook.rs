@@ -8,7 +8,7 @@ use quote::quote;
 
 use cargo_operator_core::webhook::Webhook;
 
-use crate::attrs::{Errors, webhook};
+use cargo_operator_core::syntax::attrs::{Errors, webhook};
 
 pub fn webhook(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();

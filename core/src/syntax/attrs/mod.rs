@@ -5,7 +5,7 @@
 //! darling parses the values; before it does, [`parse_list`] reads the keys of each list the
 //! way a user needs to hear about them: an unknown key gets "did you mean" (from the
 //! struct's own keys, their camelCase spelling, and the kubebuilder marker names of
-//! [`cargo_operator_core::markers`]) and the list of valid keys; a repeated key that takes
+//! [`crate::markers`]) and the list of valid keys; a repeated key that takes
 //! one value is named as such. Every check runs, so one compile shows every mistake.
 
 pub mod field;
@@ -25,7 +25,7 @@ pub trait Keys {
     /// Each key and the Rust type of its field (`Vec<…>` fields may be repeated).
     const FIELDS: &'static [(&'static str, &'static str)];
     /// kubebuilder's names for keys, for "did you mean" (`Enum` → `enum_values`).
-    const MARKERS: &'static [cargo_operator_core::markers::Marker] = &[];
+    const MARKERS: &'static [crate::markers::Marker] = &[];
 
     fn keys() -> Vec<&'static str> {
         Self::FIELDS
@@ -62,11 +62,11 @@ macro_rules! attribute {
             )*
         }
 
-        impl $crate::attrs::Keys for $name {
+        impl $crate::syntax::attrs::Keys for $name {
             const WHAT: &'static str = $what;
             const FIELDS: &'static [(&'static str, &'static str)] =
                 &[$((stringify!($field), stringify!($ty))),*];
-            $(const MARKERS: &'static [cargo_operator_core::markers::Marker] = $markers;)?
+            $(const MARKERS: &'static [crate::markers::Marker] = $markers;)?
         }
     };
 }

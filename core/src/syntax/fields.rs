@@ -1,10 +1,11 @@
-//! The `#[field(...)]` patches of a struct's fields, shared by both derives: each checked
-//! against the field's Rust type and serde's view of it (its JSON name, `skip`, `flatten`).
+//! The `#[field(...)]` patches of a struct's fields, shared by both derives and the CLI's fast
+//! `manifests` route: each checked against the field's Rust type and serde's view of it (its
+//! JSON name, `skip`, `flatten`).
 
 use serde_json::Value;
 
-use crate::attrs::{Errors, field};
-use crate::{serde_names, shape};
+use super::attrs::{Errors, field};
+use super::{serde_names, shape};
 
 /// One field's patch: the field's index, its JSON property name and the patch as JSON text.
 pub struct PropertyPatch {

@@ -4,7 +4,7 @@
 //! can see them. What it cannot see, such as the variants of an enum defined elsewhere, the
 //! structural-schema engine reports when the CRD is built, with the same hints.
 
-use cargo_operator_core::schema::hint;
+use crate::schema::hint;
 use serde_json::{Map, Value};
 use syn::{GenericArgument, Ident, PathArguments, Type};
 

@@ -4,7 +4,7 @@
 use darling::ast::NestedMeta;
 use proc_macro2::Span;
 
-use cargo_operator_core::webhook::{self, Key, WebhookInput};
+use crate::webhook::{self, Key, WebhookInput};
 
 use super::value::{self, Flag, Str, StrList, Unsigned};
 use super::{Errors, attribute, parse_list};
@@ -14,7 +14,7 @@ attribute! {
     /// operator): the admission webhook the API server calls, for
     /// `config/webhook/manifests.yaml`.
     #[derive(Debug, darling::FromMeta)]
-    pub struct WebhookArgs in "#[webhook(...)]", markers = cargo_operator_core::markers::WEBHOOK {
+    pub struct WebhookArgs in "#[webhook(...)]", markers = crate::markers::WEBHOOK {
         /// The webhook's name: a DNS subdomain of at least three parts, unique in its
         /// configuration (kubebuilder: `mguestbook-v1.kb.io`, `vguestbook-v1.kb.io`). Required.
         #[darling(default, with = |m| value::string(m, Key::Name.example()))]

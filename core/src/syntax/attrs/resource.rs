@@ -4,7 +4,7 @@
 use proc_macro2::Span;
 use syn::Attribute;
 
-use cargo_operator_core::{crd, names};
+use crate::{crd, names};
 
 use super::value::{self, Flag, Str};
 use super::{Errors, Nested, attribute, nested, nested_item, parse_list};
@@ -22,7 +22,7 @@ attribute! {
     /// `#[resource(...)]` on the spec struct: the custom resource's identity, names,
     /// subresources and printer columns.
     #[derive(Debug, darling::FromMeta)]
-    pub struct ResourceArgs in "#[resource(...)]", markers = cargo_operator_core::markers::RESOURCE {
+    pub struct ResourceArgs in "#[resource(...)]", markers = crate::markers::RESOURCE {
         /// API group: a DNS subdomain with a dot. Required.
         #[darling(default, with = |m| value::string(m, r#"group = "webapp.example.com""#))]
         pub group: Option<Str>,
@@ -499,4 +499,62 @@ fn check_scale(s: Nested<ScaleArgs>, errors: &mut Errors) -> Option<Scale> {
         status_replicas_path: s.status_replicas_path?.value,
         label_selector_path: s.label_selector_path.map(|s| s.value),
     })
+}
+
+impl Resource {
+    /// Calls `f` with this resource as the [`crd::Resource`] CRDs are assembled from: what the
+    /// derive's expansion writes as a constant, built here for a caller that read the
+    /// attribute from source (the CLI's fast `manifests` route).
+    pub fn with_crd<R>(&self, f: impl FnOnce(&crate::crd::Resource<'_>) -> R) -> R {
+        use crate::crd;
+        fn strs(list: &[String]) -> Vec<&str> {
+            list.iter().map(String::as_str).collect()
+        }
+        fn pairs(list: &[(String, String)]) -> Vec<(&str, &str)> {
+            list.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+        }
+        let (short_names, categories, selectable) = (
+            strs(&self.shortnames),
+            strs(&self.categories),
+            strs(&self.selectable),
+        );
+        let (labels, annotations) = (pairs(&self.labels), pairs(&self.annotations));
+        let columns: Vec<_> = self
+            .printcolumns
+            .iter()
+            .map(|c| crd::PrinterColumn {
+                name: &c.name,
+                type_: &c.type_,
+                json_path: &c.json_path,
+                description: c.description.as_deref(),
+                priority: c.priority,
+                format: c.format.as_deref(),
+            })
+            .collect();
+        f(&crd::Resource {
+            group: &self.group,
+            version: &self.version,
+            kind: &self.kind,
+            plural: &self.plural,
+            singular: &self.singular,
+            namespaced: self.namespaced,
+            short_names: &short_names,
+            categories: &categories,
+            printer_columns: &columns,
+            selectable_fields: &selectable,
+            scale: self.scale.as_ref().map(|s| crd::Scale {
+                spec_replicas_path: &s.spec_replicas_path,
+                status_replicas_path: &s.status_replicas_path,
+                label_selector_path: s.label_selector_path.as_deref(),
+            }),
+            status: self.status.is_some(),
+            served: self.served,
+            storage: self.storage,
+            deprecated: self.deprecated,
+            deprecation_warning: self.deprecation_warning.as_deref(),
+            labels: &labels,
+            annotations: &annotations,
+            description: self.description.as_deref(),
+        })
+    }
 }

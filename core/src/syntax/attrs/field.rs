@@ -6,11 +6,11 @@ use darling::ast::NestedMeta;
 use serde_json::{Map, Value, json};
 use syn::{Field, Meta, Type};
 
-use cargo_operator_core::{cel, schema};
+use crate::{cel, schema};
 
 use super::value::{self, Flag, Literal, Number, Str, StrList, Unsigned};
 use super::{Errors, Nested, attribute, nested_item, parse_list_with};
-use crate::shape::{Shape, allowed};
+use crate::syntax::shape::{Shape, allowed};
 
 const EXAMPLE: &str = "#[field(minimum = 1)]";
 const RULE: &str = r#"rule(rule = "self.size() <= 10", message = "at most 10")"#;
@@ -28,7 +28,7 @@ pub const ON_STRUCT: &[&str] = &[
 attribute! {
     /// `#[field(...)]` on a field of a spec, status or `#[derive(Schema)]` struct.
     #[derive(Debug, darling::FromMeta)]
-    pub struct FieldArgs in "#[field(...)]", markers = cargo_operator_core::markers::FIELD {
+    pub struct FieldArgs in "#[field(...)]", markers = crate::markers::FIELD {
         /// Inclusive lower bound of a number; `minimum > maximum` is a compile error.
         #[darling(default, with = |m| value::number(m, "minimum = 1"))]
         pub minimum: Option<Number>,
@@ -323,7 +323,7 @@ fn patch(
         }
     }
     if let Some(p) = &args.pattern {
-        if let Err(why) = cargo_operator_core::regex::check(&p.value) {
+        if let Err(why) = crate::regex::check(&p.value) {
             errors.spanned(&p.lit, format!("invalid regular expression: {why}"));
         }
         patch.insert("pattern".into(), json!(p.value));

@@ -130,6 +130,36 @@ pub fn apply_rule(rule: Option<&str>, field: &str) -> String {
     }
 }
 
+/// serde's `RenameRule::apply_to_variant`, for PascalCase Rust variant names.
+pub fn apply_variant_rule(rule: Option<&str>, variant: &str) -> String {
+    let snake = || {
+        let mut out = String::new();
+        for (i, ch) in variant.char_indices() {
+            if i > 0 && ch.is_uppercase() {
+                out.push('_');
+            }
+            out.push(ch.to_ascii_lowercase());
+        }
+        out
+    };
+    match rule {
+        Some("lowercase") => variant.to_ascii_lowercase(),
+        Some("UPPERCASE") => variant.to_ascii_uppercase(),
+        Some("camelCase") => {
+            let mut chars = variant.chars();
+            match chars.next() {
+                Some(c) => c.to_ascii_lowercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        }
+        Some("snake_case") => snake(),
+        Some("SCREAMING_SNAKE_CASE") => snake().to_ascii_uppercase(),
+        Some("kebab-case") => snake().replace('_', "-"),
+        Some("SCREAMING-KEBAB-CASE") => snake().to_ascii_uppercase().replace('_', "-"),
+        _ => variant.to_owned(),
+    }
+}
+
 fn pascal(field: &str) -> String {
     let mut out = String::new();
     let mut capitalize = true;
@@ -160,5 +190,18 @@ mod tests {
         assert_eq!(apply_rule(Some("kebab-case"), "a_b"), "a-b");
         assert_eq!(apply_rule(Some("SCREAMING-KEBAB-CASE"), "a_b"), "A-B");
         assert_eq!(apply_rule(None, "a_b"), "a_b");
+    }
+
+    #[test]
+    fn variant_rules_match_serde() {
+        use super::apply_variant_rule as rule;
+        assert_eq!(rule(Some("snake_case"), "HTTPServer"), "h_t_t_p_server");
+        assert_eq!(rule(Some("camelCase"), "OnFailure"), "onFailure");
+        assert_eq!(
+            rule(Some("SCREAMING-KEBAB-CASE"), "OnFailure"),
+            "ON-FAILURE"
+        );
+        assert_eq!(rule(Some("lowercase"), "OnFailure"), "onfailure");
+        assert_eq!(rule(None, "OnFailure"), "OnFailure");
     }
 }

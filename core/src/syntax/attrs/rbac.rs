@@ -3,7 +3,7 @@
 use darling::ast::NestedMeta;
 use proc_macro2::Span;
 
-use cargo_operator_core::rbac::{self, Key, RuleInput};
+use crate::rbac::{self, Key, RuleInput};
 
 use super::value::{self, StrList};
 use super::{Errors, attribute, parse_list};

@@ -1,0 +1,256 @@
+//! The fast route to the CRDs: read from the api crate's source, without compiling it.
+//!
+//! `manifests` after an edit of the API types alone used to compile the api crate and link
+//! `crdgen`, most of a second. This route parses the crate instead (the module tree from
+//! `src/lib.rs`, the kinds `crds()` lists), reproduces schemars' schema of each spec and
+//! status from the types' source ([`schema`]), and hands it to the very code the compiled
+//! program runs: core's attribute parsers (`syntax`), [`finish`](generated::finish) and
+//! [`crd::build`]. It decides or refuses: whatever it does not know for certain (a type it
+//! cannot resolve, an attribute it does not read, a macro, a `cfg`) is a [`Refusal`], and
+//! `manifests` compiles as before.
+//!
+//! A project trusts the route only after it reproduced, byte for byte, the CRDs its compiled
+//! `crdgen` printed with the same lockfile (so with the same schemars, kube-core and
+//! cargo-operator-runtime): [`super::reuse`] records that with the operator's answer.
+//! Compile errors in code that does not shape a schema (a function body, an `impl`) are
+//! not seen here; the next `cargo build` reports them.
+
+mod schema;
+mod source;
+
+use std::path::Path;
+
+use cargo_operator_core::crd;
+use cargo_operator_core::schema::generated;
+use cargo_operator_core::syntax::attrs::resource::{self, Parsed};
+use cargo_operator_core::syntax::attrs::{Errors, field};
+use cargo_operator_core::syntax::fields;
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use serde_json::Value;
+
+use source::{Crate, Def};
+
+/// Why the fast route did not decide: a sentence naming what it met.
+#[derive(Debug)]
+pub struct Refusal(String);
+
+impl Refusal {
+    fn new(why: String) -> Refusal {
+        Refusal(why)
+    }
+
+    /// The same refusal, said of `what` (`type \`Foo\``, `field \`bar\``).
+    fn within(self, what: &str) -> Refusal {
+        if self.0.is_empty() {
+            self
+        } else {
+            Refusal(format!("{what}: {}", self.0))
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The CRDs the api crate in `api_dir` defines, one per kind and version, in the order of
+/// its `crds()`: what its `crdgen` example prints.
+pub fn crds(api_dir: &Path) -> Result<Vec<Value>, Refusal> {
+    each_crd(api_dir)?.into_iter().collect()
+}
+
+/// [`crds`], kind by kind: `Err` when the crate itself is refused, else each kind's CRD or
+/// why the route does not decide it (the tests compare every decided one with `crdgen`'s).
+pub fn each_crd(api_dir: &Path) -> Result<Vec<Result<Value, Refusal>>, Refusal> {
+    if api_dir.join("build.rs").exists() {
+        return Err(Refusal::new("the api crate has a build script".into()));
+    }
+    let lib = api_dir.join("src").join("lib.rs");
+    let krate = Crate::load(&lib)?;
+    let roots = listed_kinds(&lib)?;
+    Ok(roots
+        .iter()
+        .map(|written| {
+            let def = krate.resolve(0, written, true);
+            let Some(Def::Root(m, index)) = def else {
+                return Err(Refusal::new(format!(
+                    "`crds()` names `{}`, which is not a kind this crate's source declares",
+                    written.join("::")
+                )));
+            };
+            kind_crd(&krate, m, index).map_err(|r| {
+                r.within(&format!(
+                    "`{}`",
+                    source_name(&krate, m, &krate.modules[m].structs[index].ident)
+                ))
+            })
+        })
+        .collect())
+}
+
+/// The kind a `#[derive(CustomResource)]` struct declares, when its `#[resource(...)]` is
+/// valid.
+fn root_kind(item: &syn::ItemStruct) -> Option<String> {
+    let derives_it = item.attrs.iter().any(|a| {
+        a.path().is_ident("derive")
+            && a.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            )
+            .is_ok_and(|paths| {
+                paths.iter().any(|p| {
+                    p.segments
+                        .last()
+                        .is_some_and(|s| s.ident == "CustomResource")
+                })
+            })
+    });
+    if !derives_it {
+        return None;
+    }
+    match resource::parse(&item.attrs, item.ident.span(), &mut Errors::default()) {
+        Parsed::Valid(resource) => Some(resource.kind),
+        Parsed::Invalid(_) => None,
+    }
+}
+
+/// The kinds `crds()` in `lib` lists, as written: `<path::Kind as CustomResourceExt>::crd()`
+/// inside one `vec![...]`, as `create api` writes them.
+fn listed_kinds(lib: &Path) -> Result<Vec<Vec<String>>, Refusal> {
+    let text = std::fs::read_to_string(lib)
+        .map_err(|e| Refusal::new(format!("cannot read {}: {e}", lib.display())))?;
+    let file = syn::parse_file(&text)
+        .map_err(|e| Refusal::new(format!("{} does not parse: {e}", lib.display())))?;
+    let unusual =
+        || Refusal::new("`crds()` is not the `vec![...]` that `create api` writes".into());
+    let Some(function) = file.items.iter().find_map(|item| match item {
+        syn::Item::Fn(f) if f.sig.ident == "crds" => Some(f),
+        _ => None,
+    }) else {
+        return Err(Refusal::new("the api crate has no `crds()`".into()));
+    };
+    let [syn::Stmt::Expr(syn::Expr::Macro(list), None)] = function.block.stmts.as_slice() else {
+        return Err(unusual());
+    };
+    if !list.mac.path.is_ident("vec") {
+        return Err(unusual());
+    }
+    let calls = list
+        .mac
+        .parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+        .map_err(|_| unusual())?;
+    calls
+        .iter()
+        .map(|call| {
+            let syn::Expr::Call(syn::ExprCall { func, args, .. }) = call else {
+                return Err(unusual());
+            };
+            let syn::Expr::Path(syn::ExprPath {
+                qself: Some(qself),
+                path,
+                ..
+            }) = func.as_ref()
+            else {
+                return Err(unusual());
+            };
+            let method: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+            if !args.is_empty()
+                || method.last().map(String::as_str) != Some("crd")
+                || method.iter().rev().nth(1).map(String::as_str) != Some("CustomResourceExt")
+            {
+                return Err(unusual());
+            }
+            let syn::Type::Path(syn::TypePath {
+                qself: None, path, ..
+            }) = qself.ty.as_ref()
+            else {
+                return Err(unusual());
+            };
+            schema::idents(path)
+        })
+        .collect()
+}
+
+/// The CRD of the kind whose spec is struct `index` of module `m`, as its `crd()` builds it.
+fn kind_crd(krate: &Crate, m: usize, index: usize) -> Result<Value, Refusal> {
+    let item = &krate.modules[m].structs[index];
+    let mut errors = Errors::default();
+    let Parsed::Valid(resource) = resource::parse(&item.attrs, item.ident.span(), &mut errors)
+    else {
+        return Err(Refusal::new(
+            "its `#[resource(...)]` does not compile".into(),
+        ));
+    };
+    let syn::Fields::Named(named) = &item.fields else {
+        return Err(Refusal::new("it has no named fields".into()));
+    };
+    let patches = fields::patches(named, &item.attrs, &item.ident, &mut errors);
+    let container = field::parse_container(&item.attrs, &item.ident, &mut errors)
+        .map(|m| Value::Object(m).to_string());
+    if errors.len() > 0 {
+        return Err(Refusal::new("its `#[field(...)]`s do not compile".into()));
+    }
+    let properties: Vec<(&str, &str)> = patches
+        .iter()
+        .map(|p| (p.property.as_str(), p.json.as_str()))
+        .collect();
+    let spec_root = schema::Generator::root(krate, m, index, true)?;
+    let spec = finish(
+        &item.ident.to_string(),
+        spec_root,
+        &properties,
+        container.as_deref(),
+    )?;
+    let status = match &resource.status {
+        Some(ty) => {
+            let syn::Type::Path(syn::TypePath {
+                qself: None, path, ..
+            }) = ty
+            else {
+                return Err(Refusal::new("its status type is not a path".into()));
+            };
+            let Some(Def::Struct(sm, si)) = krate.resolve(m, &schema::idents(path)?, true) else {
+                return Err(Refusal::new(
+                    "its status type is not a struct this crate's source declares".into(),
+                ));
+            };
+            let root = schema::Generator::root(krate, sm, si, false).map_err(|r| {
+                r.within(&format!(
+                    "status `{}`",
+                    source_name(krate, sm, &krate.modules[sm].structs[si].ident)
+                ))
+            })?;
+            Some(finish(
+                &quote::ToTokens::to_token_stream(ty).to_string(),
+                root,
+                &[],
+                None,
+            )?)
+        }
+        None => None,
+    };
+    let built = resource
+        .with_crd(|r| crd::build(r, spec, status))
+        .map_err(Refusal::new)?;
+    // Through k8s-openapi's type, as `crdgen` prints it (bounds as floats, ...).
+    let typed: CustomResourceDefinition = serde_json::from_value(built)
+        .map_err(|e| Refusal::new(format!("the CRD is not a CustomResourceDefinition: {e}")))?;
+    serde_json::to_value(typed).map_err(|e| Refusal::new(e.to_string()))
+}
+
+/// [`generated::finish`]; a schema it rejects is left to the compiled route, which reports it.
+fn finish(
+    name: &str,
+    root: cargo_operator_core::schema::Object,
+    properties: &[(&str, &str)],
+    container: Option<&str>,
+) -> Result<cargo_operator_core::schema::Object, Refusal> {
+    generated::finish(name, root, properties, container).map_err(Refusal::new)
+}
+
+fn source_name(krate: &Crate, m: usize, ident: &syn::Ident) -> String {
+    let mut path = krate.modules[m].path.clone();
+    path.push(ident.to_string());
+    path.join("::")
+}
