@@ -230,11 +230,14 @@ fn the_golden_project_passes_manifests_check() {
 }
 
 /// After an edit of the API types alone, the operator's `#[rbac]` rules and `#[webhook]`s
-/// are the recorded ones (the operator is not relinked); an edit of the operator, or rules
-/// registered in the api crate itself, make `manifests` build and ask the operator again.
+/// are the recorded ones (the operator is not relinked) and the CRDs are read from source
+/// (nothing is compiled) unless the fast route refuses the types; an edit of the operator, or
+/// rules registered in the api crate itself, make `manifests` build and ask the operator
+/// again.
 #[test]
 fn an_api_edit_reuses_the_operators_rules_until_its_code_changes() {
     const REUSED: &str = "the operator's code is unchanged (not relinked)";
+    const FROM_SOURCE: &str = "CRDs: read from the API types' source (nothing compiled)";
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("demo");
     guestbook_project(&project);
@@ -264,8 +267,24 @@ fn an_api_edit_reuses_the_operators_rules_until_its_code_changes() {
     );
     let stdout = run_ok(cargo_operator(&project).arg("manifests"));
     assert!(stdout.contains(REUSED), "{stdout}");
+    assert!(stdout.contains(FROM_SOURCE), "{stdout}");
     assert!(crd().contains("The first edit."), "{}", crd());
     assert_eq!(role(), first_role);
+
+    // A type the fast route does not know: `crdgen` is compiled, and says what the type is.
+    edit(
+        "api/src/webapp/v1/guestbook.rs",
+        "    pub replicas: Option<i32>,",
+        "    pub replicas: Option<i32>,\n    /// A limit.\n    #[serde(default)]\n    pub limit: Option<std::num::NonZeroU32>,",
+    );
+    let stdout = run_ok(cargo_operator(&project).arg("manifests"));
+    assert!(stdout.contains(REUSED), "{stdout}");
+    assert!(!stdout.contains(FROM_SOURCE), "{stdout}");
+    assert!(
+        stdout.contains("CRDs: compiling the api crate (") && stdout.contains("NonZeroU32"),
+        "{stdout}"
+    );
+    assert!(crd().contains("A limit."), "{}", crd());
 
     // A new rule in the operator: built and asked again. The CRD is the same: `crdgen` built
     // beside the operator (its dependencies resolved with the operator's features) and alone.

@@ -2,9 +2,11 @@
 //! the api crate's `crdgen` example and the operator binary, then each run once (the operator
 //! only when its [recorded](reuse) answer may be out of date).
 //!
-//! Compiling is the only faithful way to get both: schemars sees what serde sees (renames,
-//! flattening, defaults), which a source scan cannot know, and the `#[rbac]` rules are exactly
-//! those of the code the binary contains (not those of dead files or `#[cfg(test)]` code).
+//! Compiling is the faithful way to get both: schemars sees what serde sees (renames,
+//! flattening, defaults), and the `#[rbac]` rules are exactly those of the code the binary
+//! contains (not those of dead files or `#[cfg(test)]` code). The one shortcut: after an edit
+//! of the API types alone, the [fast route](fast) reads the CRDs from source when it knows
+//! every type for certain and agreed with `crdgen` on the last build.
 
 use anyhow::{Context as _, Result, bail};
 use cargo_metadata::Message;
@@ -15,7 +17,7 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use super::reuse;
+use super::{fast, reuse};
 use crate::workspace::{CRDGEN, Layout};
 
 /// What the operator binary writes when asked (`cargo_operator_runtime::emit`).
@@ -115,38 +117,62 @@ pub fn build(root: &Path, layout: &Layout, operator: bool) -> Result<Programs> {
     })
 }
 
-/// Builds what `manifests` needs and reads what the operator holds: after an edit of the API
-/// types alone, the operator's [recorded](reuse) answer instead of a relink.
-pub fn build_and_ask(root: &Path, layout: &Layout) -> Result<(Programs, Emitted)> {
+/// The CRDs and what the operator holds. After an edit of the API types alone, the
+/// operator's [recorded](reuse) answer instead of a relink, and the CRDs from the
+/// [fast route](fast) (no cargo at all) when it decides them and agreed with `crdgen` when
+/// the answer was recorded; else from `crdgen`.
+pub fn crds_and_answer(root: &Path, layout: &Layout) -> Result<(Vec<Value>, Emitted)> {
     // Scanned once: sources that change during the build are scanned by the next run before
     // it reuses anything.
     let api_registers = reuse::may_register(&layout.api_dir)?;
-    if !api_registers && let Some(document) = reuse::recorded(root, layout) {
+    if !api_registers && let Some(recorded) = reuse::recorded(root, layout) {
+        let emitted = Emitted {
+            reused: true,
+            ..Emitted::from_document(&recorded.document)?
+        };
+        if recorded.fast_route {
+            match fast::crds(&layout.api_dir) {
+                Ok(crds) => {
+                    return Ok((
+                        crds,
+                        Emitted {
+                            from_source: true,
+                            ..emitted
+                        },
+                    ));
+                }
+                Err(why) => println!("  CRDs: compiling the api crate ({why})"),
+            }
+        }
         let programs = build(root, layout, false)?;
-        let emitted = Emitted::from_document(&document)?;
-        return Ok((
-            programs,
-            Emitted {
-                reused: true,
-                ..emitted
-            },
-        ));
+        return Ok((crds(&programs)?, emitted));
     }
     let started = std::time::SystemTime::now();
     let programs = build(root, layout, true)?;
     let operator = programs.operator.as_ref().expect("the operator was built");
     let document = document(operator)?;
     let emitted = Emitted::from_document(&document)?;
+    let crds = crds(&programs)?;
     if api_registers {
         reuse::forget(root, layout);
     } else {
-        reuse::record(root, layout, started, &programs.operator_inputs, &document);
+        // Sources edited during the build may make the route disagree: then it is not
+        // trusted until the next build agrees.
+        let agreed = fast::crds(&layout.api_dir).is_ok_and(|fast| fast == crds);
+        reuse::record(
+            root,
+            layout,
+            started,
+            &programs.operator_inputs,
+            &document,
+            agreed,
+        );
     }
-    Ok((programs, emitted))
+    Ok((crds, emitted))
 }
 
 /// The CRDs the api crate defines, one per kind and version.
-pub fn crds(programs: &Programs) -> Result<Vec<Value>> {
+fn crds(programs: &Programs) -> Result<Vec<Value>> {
     let crdgen = &programs.crdgen;
     let output = Command::new(crdgen)
         .stderr(Stdio::inherit())
@@ -169,6 +195,8 @@ pub struct Emitted {
     pub webhooks: Vec<Webhook>,
     /// Recorded by an earlier run, whose operator code is unchanged.
     pub reused: bool,
+    /// The CRDs came from the fast route: nothing was compiled.
+    pub from_source: bool,
 }
 
 /// Runs the operator binary to read what it [holds](Emitted).
@@ -226,6 +254,7 @@ impl Emitted {
             rules,
             webhooks,
             reused: false,
+            from_source: false,
         })
     }
 }

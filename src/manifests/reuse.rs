@@ -28,6 +28,15 @@ struct Record {
     rustflags: Vec<(String, String)>,
     inputs: Vec<Input>,
     document: Value,
+    /// The [fast route](super::fast) reproduced the compiled `crdgen`'s CRDs on the build
+    /// that made this record (so with this lockfile): it may stand in for `crdgen`.
+    fast_route: bool,
+}
+
+/// A recorded answer that is still current.
+pub struct Recorded {
+    pub document: Value,
+    pub fast_route: bool,
 }
 
 /// A file as it was when the answer was recorded; `None`: it did not exist (a cargo
@@ -53,7 +62,7 @@ impl Input {
 }
 
 /// The recorded answer of the operator, if nothing it depended on changed since.
-pub fn recorded(root: &Path, layout: &Layout) -> Option<Value> {
+pub fn recorded(root: &Path, layout: &Layout) -> Option<Recorded> {
     let text = std::fs::read(record_path(root, layout)).ok()?;
     let record: Record = serde_json::from_slice(&text).ok()?;
     let current = record.tool == env!("CARGO_PKG_VERSION")
@@ -62,18 +71,23 @@ pub fn recorded(root: &Path, layout: &Layout) -> Option<Value> {
             .inputs
             .iter()
             .all(|input| Input::now(input.path.clone()) == *input);
-    current.then_some(record.document)
+    current.then_some(Recorded {
+        document: record.document,
+        fast_route: record.fast_route,
+    })
 }
 
 /// Records the operator's answer `document` with its inputs (`operator_inputs`: the files of
-/// its dep-info after the build that began at `started`). Best effort: a record that cannot
-/// be written only costs a relink next time.
+/// its dep-info after the build that began at `started`), and whether the fast route agreed
+/// with `crdgen` on that build. Best effort: a record that cannot be written only costs a
+/// relink next time.
 pub fn record(
     root: &Path,
     layout: &Layout,
     started: SystemTime,
     operator_inputs: &[PathBuf],
     document: &Value,
+    fast_route: bool,
 ) {
     let path = record_path(root, layout);
     // Another project's build of a binary of the same name in a shared target directory may
@@ -89,10 +103,17 @@ pub fn record(
         .collect();
     let manifests: Vec<PathBuf> = files.iter().filter_map(|f| package_manifest(f)).collect();
     files.extend(manifests);
+    // The api crate's own sources are not inputs, but what makes `crdgen` print something
+    // else than the fast route reads is.
     files.extend([
         root.join("Cargo.toml"),
         root.join("Cargo.lock"),
         layout.api_dir.join("Cargo.toml"),
+        layout.api_dir.join("build.rs"),
+        layout
+            .api_dir
+            .join("examples")
+            .join(format!("{}.rs", crate::workspace::CRDGEN)),
     ]);
     files.extend(cargo_configs(root));
     files.sort();
@@ -116,6 +137,7 @@ pub fn record(
         rustflags: rustflags(),
         inputs,
         document: document.clone(),
+        fast_route,
     };
     let write = || -> Result<()> {
         let dir = path.parent().expect("a record has a directory");

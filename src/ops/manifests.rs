@@ -26,13 +26,14 @@ pub fn manifests(options: &ManifestsOptions) -> Result<()> {
     // Everything is computed before anything is written: a compile error or a schema the API
     // server would reject leaves the previous manifests in place.
     let layout = workspace::layout(&root)?;
-    let (programs, emitted) = build::build_and_ask(&root, &layout)?;
+    let (crds, emitted) = build::crds_and_answer(&root, &layout)?;
     let build::Emitted {
         rules,
         webhooks,
         reused,
+        from_source,
     } = emitted;
-    let mut crds = crd::merge_versions(build::crds(&programs)?).map_err(anyhow::Error::msg)?;
+    let mut crds = crd::merge_versions(crds).map_err(anyhow::Error::msg)?;
     let max_description_len = options
         .max_description_len
         .or(project.manifests.max_description_len);
@@ -78,6 +79,9 @@ pub fn manifests(options: &ManifestsOptions) -> Result<()> {
         println!(
             "  #[rbac] and #[webhook]: as recorded, the operator's code is unchanged (not relinked)"
         );
+    }
+    if from_source {
+        println!("  CRDs: read from the API types' source (nothing compiled)");
     }
     report_sizes(&crds, &files);
     Ok(())

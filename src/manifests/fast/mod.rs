@@ -188,7 +188,7 @@ fn kind_crd(krate: &Crate, m: usize, index: usize) -> Result<Value, Refusal> {
     let patches = fields::patches(named, &item.attrs, &item.ident, &mut errors);
     let container = field::parse_container(&item.attrs, &item.ident, &mut errors)
         .map(|m| Value::Object(m).to_string());
-    if errors.len() > 0 {
+    if !errors.is_empty() {
         return Err(Refusal::new("its `#[field(...)]`s do not compile".into()));
     }
     let properties: Vec<(&str, &str)> = patches
@@ -253,4 +253,139 @@ fn source_name(krate: &Crate, m: usize, ident: &syn::Ident) -> String {
     let mut path = krate.modules[m].path.clone();
     path.push(ident.to_string());
     path.join("::")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIB: &str = r#"
+pub mod webapp;
+pub fn crds() -> Vec<CustomResourceDefinition> {
+    vec![<webapp::v1::Guestbook as cargo_operator_runtime::CustomResourceExt>::crd()]
+}
+"#;
+
+    /// An api crate with `LIB` and `webapp/v1/guestbook.rs` holding `types` (with the
+    /// scaffold's imports), re-exported by a glob as `create api` writes it.
+    fn api(types: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src");
+        std::fs::create_dir_all(src.join("webapp/v1")).unwrap();
+        std::fs::write(src.join("lib.rs"), LIB).unwrap();
+        std::fs::write(src.join("webapp/mod.rs"), "pub mod v1;\n").unwrap();
+        std::fs::write(
+            src.join("webapp/v1/mod.rs"),
+            "mod guestbook;\npub use guestbook::*;\n",
+        )
+        .unwrap();
+        let header = "use cargo_operator_runtime::{CustomResource, Schema};\n\
+                      use schemars::JsonSchema;\nuse serde::{Deserialize, Serialize};\n";
+        std::fs::write(
+            src.join("webapp/v1/guestbook.rs"),
+            format!("{header}{types}"),
+        )
+        .unwrap();
+        dir
+    }
+
+    const SPEC: &str = r#"
+#[derive(CustomResource, Serialize, Deserialize, Clone, Debug, JsonSchema)]
+#[resource(group = "webapp.example.com", version = "v1", kind = "Guestbook", namespaced)]
+pub struct GuestbookSpec {
+"#;
+
+    fn decide(fields: &str, more: &str) -> Result<Value, Refusal> {
+        let dir = api(&format!("{SPEC}{fields}\n}}\n{more}"));
+        let mut crds = crds(dir.path())?;
+        assert_eq!(crds.len(), 1);
+        Ok(crds.remove(0))
+    }
+
+    fn spec_schema(crd: &Value) -> &Value {
+        &crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]
+    }
+
+    #[test]
+    fn names_resolve_through_globs_super_and_aliases() {
+        let crd = decide(
+            "    /// The pod.\n    pub template: corev1::PodTemplateSpec,\n    pub size: super::Size,\n    pub again: Option<crate::webapp::v1::Size>,\n    pub inner: Option<Inner>,",
+            "use k8s_openapi::api::core::v1 as corev1;\n\
+             #[derive(Serialize, Deserialize, Clone, Debug, JsonSchema)]\n\
+             #[serde(rename_all = \"camelCase\")]\npub enum Size { Small, ExtraLarge }\n\
+             /// Inner doc.\n#[derive(Serialize, Deserialize, Clone, Debug, Schema)]\n\
+             pub struct Inner { #[field(maximum = 3)] pub n: u8 }\n",
+        )
+        .unwrap();
+        let spec = spec_schema(&crd);
+        assert_eq!(spec["required"], serde_json::json!(["size", "template"]));
+        assert_eq!(
+            spec["properties"]["size"]["enum"],
+            serde_json::json!(["small", "extraLarge"])
+        );
+        assert_eq!(spec["properties"]["again"], spec["properties"]["size"]);
+        assert_eq!(spec["properties"]["inner"]["description"], "Inner doc.");
+        assert_eq!(
+            spec["properties"]["inner"]["properties"]["n"]["maximum"],
+            3.0
+        );
+        // controller-gen's PodTemplateSpec, not k8s-openapi's.
+        assert!(
+            spec["properties"]["template"]["properties"]["spec"]["properties"]["containers"]["x-kubernetes-list-type"]
+                == "map",
+            "{spec}"
+        );
+    }
+
+    #[test]
+    fn what_it_does_not_know_is_refused_with_the_reason() {
+        let refusal = |fields: &str, more: &str| decide(fields, more).unwrap_err().to_string();
+        let why = refusal("    pub limit: std::num::NonZeroU32,", "");
+        assert!(
+            why.contains("`webapp::v1::guestbook::GuestbookSpec`")
+                && why.contains("field `limit`")
+                && why.contains("`std::num::NonZeroU32`"),
+            "{why}"
+        );
+        let why = refusal("    #[serde(flatten)]\n    pub extra: Extra,", "");
+        assert!(why.contains("`#[serde(flatten)]`"), "{why}");
+        let why = refusal(
+            "    pub mode: Mode,",
+            "#[derive(Serialize, Deserialize, Clone, Debug, JsonSchema)]\npub enum Mode { A(String) }\n",
+        );
+        assert!(why.contains("a variant with data"), "{why}");
+        let why = refusal(
+            "    pub mode: Mode,",
+            "#[derive(Serialize, Deserialize, Clone, Debug, JsonSchema)]\npub enum Mode {\n    /// Documented.\n    A,\n}\n",
+        );
+        assert!(why.contains("variant `A`"), "{why}");
+        let why = refusal("    pub n: Count,", "pub type Count = i32;\n");
+        assert!(why.contains("`Count`"), "{why}");
+        let why = refusal(
+            "    pub n: i32,",
+            "#[cfg(feature = \"x\")]\npub struct Extra {}\n",
+        );
+        assert!(why.contains("`Extra`") && why.contains("cfg"), "{why}");
+        let why = refusal("    pub n: i32,", "macro_rules! m { () => {} }\n");
+        assert!(why.contains("`macro_rules!`"), "{why}");
+        // A nested type deriving schemars' JsonSchema does not read `#[field]`.
+        let why = refusal(
+            "    pub inner: Inner,",
+            "#[derive(Serialize, Deserialize, Clone, Debug, JsonSchema)]\npub struct Inner { #[field(maximum = 3)] pub n: u8 }\n",
+        );
+        assert!(why.contains("does not read `#[field(...)]`"), "{why}");
+    }
+
+    #[test]
+    fn test_modules_are_not_read_and_a_build_script_is_refused() {
+        let crd = decide(
+            "    pub n: i32,",
+            "#[cfg(test)]\nmod tests { macro_rules! m { () => {} } }\n",
+        );
+        assert!(crd.is_ok(), "{crd:?}");
+        let dir = api(&format!("{SPEC}    pub n: i32,\n}}\n"));
+        std::fs::write(dir.path().join("build.rs"), "fn main() {}\n").unwrap();
+        let why = crds(dir.path()).unwrap_err().to_string();
+        assert!(why.contains("build script"), "{why}");
+    }
 }

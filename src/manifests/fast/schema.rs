@@ -34,8 +34,8 @@ pub fn derives(krate: &Crate, m: usize, attrs: &[syn::Attribute]) -> Result<Deri
             )
             .map_err(|e| Refusal::new(format!("a `#[derive]` does not parse: {e}")))?;
         for path in paths {
-            let written = idents(&path)?;
-            let Some(Def::External(full)) = krate.resolve(m, &written, true) else {
+            let segments = idents(&path)?;
+            let Some(Def::External(full)) = krate.resolve(m, &segments, true) else {
                 continue;
             };
             let full: Vec<&str> = full.iter().map(String::as_str).collect();
@@ -67,7 +67,7 @@ pub fn idents(path: &syn::Path) -> Result<Vec<String>, Refusal> {
             syn::PathArguments::None => Ok(s.ident.to_string()),
             _ => Err(Refusal::new(format!(
                 "the path `{}` has generic arguments",
-                quote::ToTokens::to_token_stream(path)
+                written(path)
             ))),
         })
         .collect()
@@ -98,21 +98,23 @@ impl<'a> Generator<'a> {
         if !generator.definitions.is_empty() {
             root.insert("$defs".into(), Value::Object(generator.definitions));
         }
-        Ok(root)
+        let mut root = Value::Object(root);
+        replace_bool_schemas(&mut root);
+        Ok(std::mem::take(ensure_object(&mut root)))
     }
 
     /// `generator.subschema_for::<ty>()`, `ty` written in module `m`.
-    fn subschema(&mut self, ty: &syn::Type, m: usize) -> Result<Object, Refusal> {
+    fn subschema(&mut self, ty: &syn::Type, m: usize) -> Result<Value, Refusal> {
         let syn::Type::Path(syn::TypePath {
             qself: None, path, ..
         }) = ty
         else {
             return Err(Refusal::new(format!(
                 "the field type `{}` is not a plain path",
-                quote::ToTokens::to_token_stream(ty)
+                written(ty)
             )));
         };
-        let written: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
         let args: Vec<&syn::Type> = match &path.segments.last().map(|s| &s.arguments) {
             Some(syn::PathArguments::AngleBracketed(a)) => a
                 .args
@@ -121,7 +123,7 @@ impl<'a> Generator<'a> {
                     syn::GenericArgument::Type(t) => Ok(t),
                     _ => Err(Refusal::new(format!(
                         "the field type `{}` has a non-type generic argument",
-                        quote::ToTokens::to_token_stream(ty)
+                        written(ty)
                     ))),
                 })
                 .collect::<Result<_, _>>()?,
@@ -142,10 +144,10 @@ impl<'a> Generator<'a> {
         let unknown = || {
             Refusal::new(format!(
                 "the field type `{}` is not one the fast route knows",
-                quote::ToTokens::to_token_stream(ty)
+                written(ty)
             ))
         };
-        match self.krate.resolve(m, &written, true) {
+        match self.krate.resolve(m, &segments, true) {
             Some(Def::External(full)) => self
                 .external(&full, &args, m)
                 .map_err(|r| if r.0.is_empty() { unknown() } else { r }),
@@ -167,7 +169,7 @@ impl<'a> Generator<'a> {
         &mut self,
         name: String,
         generate: impl FnOnce(&mut Self) -> Result<Object, Refusal>,
-    ) -> Result<Object, Refusal> {
+    ) -> Result<Value, Refusal> {
         if self.pending.contains(&name) {
             return Err(Refusal::new(format!("`{name}` contains itself")));
         }
@@ -177,7 +179,7 @@ impl<'a> Generator<'a> {
             self.pending.pop();
             self.definitions.insert(name.clone(), Value::Object(schema));
         }
-        Ok(object(json!({ "$ref": format!("#/$defs/{name}") })))
+        Ok(json!({ "$ref": format!("#/$defs/{name}") }))
     }
 
     /// A type from outside the crate; `Err` with an empty message: not one known here.
@@ -186,7 +188,7 @@ impl<'a> Generator<'a> {
         full: &[String],
         args: &[&syn::Type],
         m: usize,
-    ) -> Result<Object, Refusal> {
+    ) -> Result<Value, Refusal> {
         let full: Vec<&str> = full.iter().map(String::as_str).collect();
         let kubernetes = match full.as_slice() {
             ["k8s_openapi", rest @ ..] | ["cargo_operator_runtime", "k8s_openapi", rest @ ..] => {
@@ -199,7 +201,24 @@ impl<'a> Generator<'a> {
             if !args.is_empty() || !k8s::has(&name) {
                 return Err(Refusal::new(String::new()));
             }
-            return Ok(object(json!({ "$ref": format!("#/$defs/{name}") })));
+            return Ok(json!({ "$ref": format!("#/$defs/{name}") }));
+        }
+        let map = |g: &mut Self, key: &syn::Type, value: &syn::Type| {
+            if g.subschema(key, m)? != json!({ "type": "string" }) {
+                return Err(Refusal::new(String::new()));
+            }
+            Ok(json!({ "type": "object", "additionalProperties": g.subschema(value, m)? }))
+        };
+        match (full.as_slice(), args) {
+            // schemars' `true` schema: anything.
+            (["serde_json", "Value"] | ["serde_json", "value", "Value"], []) => {
+                return Ok(Value::Bool(true));
+            }
+            (["serde_json", "Map"] | ["serde_json", "map", "Map"], [key, value]) => {
+                return map(self, key, value);
+            }
+            (["serde_json", ..], _) => return Err(Refusal::new(String::new())),
+            _ => {}
         }
         let name = match full.as_slice() {
             [name] => *name,
@@ -210,8 +229,8 @@ impl<'a> Generator<'a> {
             [arg] => g.subschema(arg, m),
             _ => Err(Refusal::new(String::new())),
         };
-        let scalar = |t: &str| Ok(object(json!({ "type": t })));
-        let formatted = |t: &str, f: &str| Ok(object(json!({ "type": t, "format": f })));
+        let scalar = |t: &str| Ok(json!({ "type": t }));
+        let formatted = |t: &str, f: &str| Ok(json!({ "type": t, "format": f }));
         if !args.is_empty()
             && !matches!(
                 name,
@@ -247,9 +266,7 @@ impl<'a> Generator<'a> {
                     "u128" => "uint128",
                     _ => "uint",
                 };
-                Ok(object(
-                    json!({ "type": "integer", "format": format, "minimum": 0 }),
-                ))
+                Ok(json!({ "type": "integer", "format": format, "minimum": 0 }))
             }
             "Option" => {
                 let mut inner = one(self)?;
@@ -257,21 +274,14 @@ impl<'a> Generator<'a> {
                 Ok(inner)
             }
             "Box" => one(self),
-            "Vec" | "VecDeque" => Ok(object(json!({ "type": "array", "items": one(self)? }))),
-            "BTreeSet" | "HashSet" => Ok(object(
-                json!({ "type": "array", "uniqueItems": true, "items": one(self)? }),
-            )),
-            "BTreeMap" | "HashMap" => {
-                let [key, value] = args else {
-                    return Err(Refusal::new(String::new()));
-                };
-                if self.subschema(key, m)? != object(json!({ "type": "string" })) {
-                    return Err(Refusal::new(String::new()));
-                }
-                Ok(object(
-                    json!({ "type": "object", "additionalProperties": self.subschema(value, m)? }),
-                ))
+            "Vec" | "VecDeque" => Ok(json!({ "type": "array", "items": one(self)? })),
+            "BTreeSet" | "HashSet" => {
+                Ok(json!({ "type": "array", "uniqueItems": true, "items": one(self)? }))
             }
+            "BTreeMap" | "HashMap" => match args {
+                [key, value] => map(self, key, value),
+                _ => Err(Refusal::new(String::new())),
+            },
             _ => Err(Refusal::new(String::new())),
         }
     }
@@ -311,7 +321,7 @@ impl<'a> Generator<'a> {
             {
                 return Err(Refusal::new(format!(
                     "it has the attribute `#[{}]`",
-                    quote::ToTokens::to_token_stream(path)
+                    written(path)
                 )));
             }
         }
@@ -335,7 +345,7 @@ impl<'a> Generator<'a> {
         let mut errors = Errors::default();
         let patches = fields::patches(named, &item.attrs, &item.ident, &mut errors);
         let container = field::parse_container(&item.attrs, &item.ident, &mut errors);
-        if errors.len() > 0 {
+        if !errors.is_empty() {
             return Err(Refusal::new(
                 "its `#[field(...)]` attributes do not compile (cargo says why)".into(),
             ));
@@ -368,7 +378,7 @@ impl<'a> Generator<'a> {
                 if !(path.is_ident("doc") || path.is_ident("serde") || path.is_ident("field")) {
                     return Err(Refusal::new(format!(
                         "its field `{name}` has the attribute `#[{}]`",
-                        quote::ToTokens::to_token_stream(path)
+                        written(path)
                     )));
                 }
             }
@@ -377,14 +387,14 @@ impl<'a> Generator<'a> {
                 .map_err(|r| r.within(&format!("field `{name}`")))?;
             describe(&mut property, &f.attrs)?;
             if patched && let Some(p) = patches.iter().find(|p| p.index == i) {
-                patch::merge(&mut property, patch::parse(&p.json));
+                patch::merge(ensure_object(&mut property), patch::parse(&p.json));
             }
             let optional = container_default || keys.default || is_option(&f.ty);
             let properties = schema
                 .entry("properties")
                 .or_insert_with(|| Value::Object(Object::new()));
             if let Value::Object(properties) = properties {
-                properties.insert(name.clone(), Value::Object(property));
+                properties.insert(name.clone(), property);
             }
             if !optional {
                 let required = schema
@@ -395,7 +405,9 @@ impl<'a> Generator<'a> {
                 }
             }
         }
+        let mut schema = Value::Object(schema);
         describe(&mut schema, &item.attrs)?;
+        let mut schema = std::mem::take(ensure_object(&mut schema));
         if patched && let Some(container) = container {
             patch::merge(
                 &mut schema,
@@ -424,7 +436,7 @@ impl<'a> Generator<'a> {
             {
                 return Err(Refusal::new(format!(
                     "the enum has the attribute `#[{}]`",
-                    quote::ToTokens::to_token_stream(attr.path())
+                    written(attr.path())
                 )));
             }
         }
@@ -450,7 +462,7 @@ impl<'a> Generator<'a> {
                     return Err(Refusal::new(format!(
                         "the variant `{}` has the attribute `#[{}]` (a doc makes schemars describe each variant)",
                         variant.ident,
-                        quote::ToTokens::to_token_stream(attr.path())
+                        written(attr.path())
                     )));
                 }
                 for (key, value) in serde_keys(std::slice::from_ref(attr))? {
@@ -467,10 +479,22 @@ impl<'a> Generator<'a> {
             }
             names.push(Value::String(name));
         }
-        let mut schema = object(json!({ "type": "string", "enum": names }));
+        let mut schema = json!({ "type": "string", "enum": names });
         describe(&mut schema, &item.attrs)?;
-        Ok(schema)
+        Ok(std::mem::take(ensure_object(&mut schema)))
     }
+}
+
+/// Tokens as a person writes them: `Option<std::num::NonZeroU32>`, not
+/// `Option < std :: num :: NonZeroU32 >`.
+pub fn written(tokens: &impl quote::ToTokens) -> String {
+    tokens
+        .to_token_stream()
+        .to_string()
+        .replace(" :: ", "::")
+        .replace(" < ", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
 }
 
 /// The definition name of a type: unique in the crate, and never a Kubernetes type's.
@@ -488,12 +512,56 @@ fn object(value: Value) -> Object {
     }
 }
 
-fn ranged(format: &str, min: i64, max: i64) -> Object {
-    object(json!({ "type": "integer", "format": format, "minimum": min, "maximum": max }))
+fn ranged(format: &str, min: i64, max: i64) -> Value {
+    json!({ "type": "integer", "format": format, "minimum": min, "maximum": max })
 }
 
-/// schemars' `allow_null`: how `Option<T>` says `null`.
-fn allow_null(schema: &mut Object) {
+/// schemars' `Schema::ensure_object`: `true` is `{}`, `false` is `{"not": {}}`.
+fn ensure_object(schema: &mut Value) -> &mut Object {
+    if let Value::Bool(any) = schema {
+        *schema = if *any {
+            json!({})
+        } else {
+            json!({ "not": {} })
+        };
+    }
+    match schema {
+        Value::Object(map) => map,
+        _ => unreachable!("a schema is an object or a boolean"),
+    }
+}
+
+/// schemars' `ReplaceBoolSchemas { skip_additional_properties: true }` (of the openapi3
+/// settings): every boolean schema becomes an object, except an `additionalProperties` and
+/// what is below it.
+fn replace_bool_schemas(schema: &mut Value) {
+    let Value::Object(map) = schema else {
+        ensure_object(schema);
+        return;
+    };
+    let additional = map.remove("additionalProperties");
+    for (key, value) in map.iter_mut() {
+        match (key.as_str(), value) {
+            ("properties" | "$defs", Value::Object(children)) => {
+                children.values_mut().for_each(replace_bool_schemas);
+            }
+            ("items" | "not", child) => replace_bool_schemas(child),
+            ("anyOf" | "allOf" | "oneOf", Value::Array(branches)) => {
+                branches.iter_mut().for_each(replace_bool_schemas);
+            }
+            _ => {}
+        }
+    }
+    if let Some(additional) = additional {
+        map.insert("additionalProperties".into(), additional);
+    }
+}
+
+/// schemars' `allow_null`: how `Option<T>` says `null` (`true` already allows it).
+fn allow_null(schema: &mut Value) {
+    let Value::Object(schema) = schema else {
+        return;
+    };
     let is_null = |v: &Value| match v.get("type") {
         Some(Value::String(t)) => t == "null",
         Some(Value::Array(ts)) => ts.iter().any(|t| t == "null"),
@@ -516,11 +584,7 @@ fn allow_null(schema: &mut Object) {
         return;
     }
     match schema.get_mut("type") {
-        Some(Value::Array(types)) => {
-            if !types.contains(&json!("null")) {
-                types.push(json!("null"));
-            }
-        }
+        Some(Value::Array(types)) if !types.contains(&json!("null")) => types.push(json!("null")),
         Some(Value::String(t)) if t != "null" => {
             let t = std::mem::take(t);
             schema.insert("type".into(), json!([t, "null"]));
@@ -542,7 +606,7 @@ fn is_option(ty: &syn::Type) -> bool {
 
 /// schemars' description from `#[doc]`s: lines joined, one leading space each stripped,
 /// trimmed. A doc that starts with `#` would be a title as well: refused.
-fn describe(schema: &mut Object, attrs: &[syn::Attribute]) -> Result<(), Refusal> {
+fn describe(schema: &mut Value, attrs: &[syn::Attribute]) -> Result<(), Refusal> {
     let mut lines = Vec::new();
     for attr in attrs.iter().filter(|a| a.path().is_ident("doc")) {
         let syn::Meta::NameValue(nv) = &attr.meta else {
@@ -568,7 +632,7 @@ fn describe(schema: &mut Object, attrs: &[syn::Attribute]) -> Result<(), Refusal
         ));
     }
     if !description.is_empty() {
-        schema.insert("description".into(), Value::String(description.to_string()));
+        ensure_object(schema).insert("description".into(), Value::String(description.to_string()));
     }
     Ok(())
 }

@@ -297,6 +297,11 @@ impl Errors {
         self.0.len()
     }
 
+    /// No error so far.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     fn into_darling(self) -> Result<()> {
         if self.0.is_empty() {
             Ok(())
