@@ -251,6 +251,11 @@ section_cli() {
     timed edit-ours manifests_ours "$WORK/ours"
     edit_api_go "$WORK/go"
     timed edit-go manifests_go "$WORK/go"
+    # A figure counts only if the edit reached the CRD.
+    grep -q "example field, edit $EDIT\." "$WORK/ours/config/crd/bases/"*_guestbooks.yaml \
+      || { log "our CRD does not have edit $EDIT"; exit 1; }
+    grep -q "example field, edit $EDIT\." "$WORK/go/config/crd/bases/"*_guestbooks.yaml \
+      || { log "controller-gen's CRD does not have edit $EDIT"; exit 1; }
   done
   for round in $(seq 1 "$COLD_ROUNDS"); do
     log "cli: cold manifests, round $round/$COLD_ROUNDS"

@@ -64,24 +64,43 @@ pub fn field(f: &Field, rename_all: Option<&str>) -> syn::Result<SerdeField> {
     Ok(out)
 }
 
-/// Calls `f(key, string value)` for every top-level entry of a `#[serde(...)]` attribute.
-/// `rename(serialize = "x")` reports `x` as the value of `rename`.
-fn walk(attr: &Attribute, f: &mut dyn FnMut(&str, Option<String>)) -> syn::Result<()> {
+/// The value of one top-level entry of a `#[serde(...)]` attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SerdeValue {
+    /// `default`
+    Flag,
+    /// `rename = "x"`
+    Str(String),
+    /// `default = some::path` or another expression that is not a string literal
+    NotStr,
+    /// `rename(serialize = "x", ...)`, with its `serialize` string if any
+    List { serialize: Option<String> },
+}
+
+/// Every top-level entry of the `#[serde(...)]` attributes among `attrs`, in order.
+pub fn entries(attrs: &[Attribute]) -> syn::Result<Vec<(String, SerdeValue)>> {
+    let mut out = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        out.extend(entries_of(attr)?);
+    }
+    Ok(out)
+}
+
+fn entries_of(attr: &Attribute) -> syn::Result<Vec<(String, SerdeValue)>> {
+    let mut out = Vec::new();
     attr.parse_nested_meta(|meta| {
         let key = meta
             .path
             .get_ident()
             .map(|i| i.to_string())
             .unwrap_or_default();
-        if meta.input.peek(syn::Token![=]) {
-            let expr: Expr = meta.value()?.parse()?;
-            let s = match expr {
+        let value = if meta.input.peek(syn::Token![=]) {
+            match meta.value()?.parse::<Expr>()? {
                 Expr::Lit(ExprLit {
                     lit: Lit::Str(s), ..
-                }) => Some(s.value()),
-                _ => None,
-            };
-            f(&key, s);
+                }) => SerdeValue::Str(s.value()),
+                _ => SerdeValue::NotStr,
+            }
         } else if meta.input.peek(syn::token::Paren) {
             let mut serialize = None;
             meta.parse_nested_meta(|inner| {
@@ -101,14 +120,30 @@ fn walk(attr: &Attribute, f: &mut dyn FnMut(&str, Option<String>)) -> syn::Resul
                 }
                 Ok(())
             })?;
-            if serialize.is_some() {
-                f(&key, serialize);
-            }
+            SerdeValue::List { serialize }
         } else {
-            f(&key, None);
-        }
+            SerdeValue::Flag
+        };
+        out.push((key, value));
         Ok(())
-    })
+    })?;
+    Ok(out)
+}
+
+/// Calls `f(key, string value)` for every top-level entry of a `#[serde(...)]` attribute.
+/// `rename(serialize = "x")` reports `x` as the value of `rename`.
+fn walk(attr: &Attribute, f: &mut dyn FnMut(&str, Option<String>)) -> syn::Result<()> {
+    for (key, value) in entries_of(attr)? {
+        match value {
+            SerdeValue::Flag | SerdeValue::NotStr => f(&key, None),
+            SerdeValue::Str(s) => f(&key, Some(s)),
+            SerdeValue::List {
+                serialize: Some(s),
+            } => f(&key, Some(s)),
+            SerdeValue::List { serialize: None } => {}
+        }
+    }
+    Ok(())
 }
 
 /// serde's `RenameRule::apply_to_field`, for snake_case Rust field names.

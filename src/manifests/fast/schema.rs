@@ -10,7 +10,8 @@
 
 use cargo_operator_core::schema::{Object, k8s, patch};
 use cargo_operator_core::syntax::attrs::{Errors, field};
-use cargo_operator_core::syntax::{fields, serde_names};
+use cargo_operator_core::syntax::serde_names::{self, SerdeValue};
+use cargo_operator_core::syntax::fields;
 use serde_json::{Value, json};
 
 use super::Refusal;
@@ -669,34 +670,16 @@ fn field_serde(f: &syn::Field) -> Result<FieldSerde, Refusal> {
 /// Every top-level key of the `#[serde(...)]` attributes, with its string value; a key with
 /// a value that is not a string literal, or with a list, is refused.
 fn serde_keys(attrs: &[syn::Attribute]) -> Result<Vec<(String, Option<String>)>, Refusal> {
-    let mut keys = Vec::new();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        attr.parse_nested_meta(|meta| {
-            let key = meta
-                .path
-                .get_ident()
-                .map(|i| i.to_string())
-                .unwrap_or_default();
-            if meta.input.peek(syn::Token![=]) {
-                match meta.value()?.parse::<syn::Expr>()? {
-                    syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(s),
-                        ..
-                    }) => keys.push((key, Some(s.value()))),
-                    _ => return Err(meta.error("not a string")),
-                }
-            } else if meta.input.peek(syn::token::Paren) {
-                return Err(meta.error("a list"));
-            } else {
-                keys.push((key, None));
-            }
-            Ok(())
+    let entries = serde_names::entries(attrs)
+        .map_err(|e| Refusal::new(format!("a `#[serde(...)]` does not parse: {e}")))?;
+    entries
+        .into_iter()
+        .map(|(key, value)| match value {
+            SerdeValue::Flag => Ok((key, None)),
+            SerdeValue::Str(s) => Ok((key, Some(s))),
+            SerdeValue::NotStr | SerdeValue::List { .. } => Err(Refusal::new(format!(
+                "`#[serde({key} ...)]` with a value that is not a string, which the fast route does not read"
+            ))),
         })
-        .map_err(|e| {
-            Refusal::new(format!(
-                "a `#[serde(...)]` the fast route does not read: {e}"
-            ))
-        })?;
-    }
-    Ok(keys)
+        .collect()
 }
