@@ -137,9 +137,7 @@ fn walk(attr: &Attribute, f: &mut dyn FnMut(&str, Option<String>)) -> syn::Resul
         match value {
             SerdeValue::Flag | SerdeValue::NotStr => f(&key, None),
             SerdeValue::Str(s) => f(&key, Some(s)),
-            SerdeValue::List {
-                serialize: Some(s),
-            } => f(&key, Some(s)),
+            SerdeValue::List { serialize: Some(s) } => f(&key, Some(s)),
             SerdeValue::List { serialize: None } => {}
         }
     }

@@ -10,8 +10,8 @@
 
 use cargo_operator_core::schema::{Object, k8s, patch};
 use cargo_operator_core::syntax::attrs::{Errors, field};
-use cargo_operator_core::syntax::serde_names::{self, SerdeValue};
 use cargo_operator_core::syntax::fields;
+use cargo_operator_core::syntax::serde_names::{self, SerdeValue};
 use serde_json::{Value, json};
 
 use super::Refusal;
