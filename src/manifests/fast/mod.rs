@@ -90,31 +90,6 @@ pub fn each_crd(api_dir: &Path) -> Result<Vec<Result<Value, Refusal>>, Refusal> 
         .collect())
 }
 
-/// The kind a `#[derive(CustomResource)]` struct declares, when its `#[resource(...)]` is
-/// valid.
-fn root_kind(item: &syn::ItemStruct) -> Option<String> {
-    let derives_it = item.attrs.iter().any(|a| {
-        a.path().is_ident("derive")
-            && a.parse_args_with(
-                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-            )
-            .is_ok_and(|paths| {
-                paths.iter().any(|p| {
-                    p.segments
-                        .last()
-                        .is_some_and(|s| s.ident == "CustomResource")
-                })
-            })
-    });
-    if !derives_it {
-        return None;
-    }
-    match resource::parse(&item.attrs, item.ident.span(), &mut Errors::default()) {
-        Parsed::Valid(resource) => Some(resource.kind),
-        Parsed::Invalid(_) => None,
-    }
-}
-
 /// The kinds `crds()` in `lib` lists, as written: `<path::Kind as CustomResourceExt>::crd()`
 /// inside one `vec![...]`, as `create api` writes them.
 fn listed_kinds(lib: &Path) -> Result<Vec<Vec<String>>, Refusal> {

@@ -8,6 +8,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use cargo_operator_core::syntax::attrs::Errors;
+use cargo_operator_core::syntax::attrs::resource::{self, Parsed};
+
 use super::Refusal;
 
 /// One module of the crate.
@@ -127,7 +130,7 @@ impl Crate {
                 syn::Item::Struct(s) => {
                     refuse_cfg(&s.attrs, &s.ident, &at())?;
                     let module = &mut self.modules[index];
-                    if let Some(kind) = super::root_kind(&s) {
+                    if let Some(kind) = root_kind(&s) {
                         module.roots.push((kind, module.structs.len()));
                     }
                     module.structs.push(s);
@@ -182,12 +185,10 @@ impl Crate {
             "crate" => Def::Module(0),
             "self" => Def::Module(from),
             "super" => Def::Module(self.modules[from].parent?),
-            _ => match self.lookup(from, first, ty && last, depth) {
-                Some(def) => def,
-                None if ty && last => Def::External(vec![first.to_string()]),
-                // Not in the crate: a dependency (`k8s_openapi::...`, `std::...`).
-                None => Def::External(vec![first.to_string()]),
-            },
+            // Not in the crate: a dependency (`k8s_openapi::...`) or the prelude (`String`).
+            _ => self
+                .lookup(from, first, ty && last, depth)
+                .unwrap_or_else(|| Def::External(vec![first.to_string()])),
         };
         for (i, segment) in rest.iter().enumerate() {
             let want_type = ty && i + 1 == rest.len();
@@ -242,6 +243,31 @@ impl Crate {
             }
         }
         None
+    }
+}
+
+/// The kind a `#[derive(CustomResource)]` struct declares, when its `#[resource(...)]` is
+/// valid.
+fn root_kind(item: &syn::ItemStruct) -> Option<String> {
+    let derives_it = item.attrs.iter().any(|a| {
+        a.path().is_ident("derive")
+            && a.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            )
+            .is_ok_and(|paths| {
+                paths.iter().any(|p| {
+                    p.segments
+                        .last()
+                        .is_some_and(|s| s.ident == "CustomResource")
+                })
+            })
+    });
+    if !derives_it {
+        return None;
+    }
+    match resource::parse(&item.attrs, item.ident.span(), &mut Errors::default()) {
+        Parsed::Valid(resource) => Some(resource.kind),
+        Parsed::Invalid(_) => None,
     }
 }
 
