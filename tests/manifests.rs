@@ -108,6 +108,56 @@ fn broken_inputs_fail_and_leave_the_manifests_untouched() {
     );
 }
 
+/// The fast route stands in for `crdgen` only after it printed what `crdgen` printed on the
+/// build that recorded the operator's answer: a `crdgen` that prints something else keeps
+/// every later API edit on the compiled route.
+#[test]
+fn the_fast_route_is_trusted_only_after_it_agreed_with_crdgen() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("trust");
+    guestbook_project(&project);
+    let crdgen = project.join("api/examples/crdgen.rs");
+    let text = std::fs::read_to_string(&crdgen).unwrap();
+    let labelled = text.replacen(
+        "let crds = ",
+        "let mut crds = ",
+        1,
+    ).replacen(
+        "    println!(",
+        "    for crd in &mut crds {\n        crd.metadata.labels = Some([(\"printed-by\".to_string(), \"crdgen\".to_string())].into());\n    }\n    println!(",
+        1,
+    );
+    assert!(
+        labelled.contains("printed-by"),
+        "the crdgen template changed: update this test"
+    );
+    std::fs::write(&crdgen, labelled).unwrap();
+    let crd_file = project.join("config/crd/bases/webapp.example.com_guestbooks.yaml");
+    run_ok(cargo_operator(&project).arg("manifests"));
+    let types = project.join("api/src/webapp/v1/guestbook.rs");
+    let text = std::fs::read_to_string(&types).unwrap();
+    std::fs::write(
+        &types,
+        text.replacen(
+            "    /// An example field",
+            "    /// Edited. An example field",
+            1,
+        ),
+    )
+    .unwrap();
+    let stdout = run_ok(cargo_operator(&project).arg("manifests"));
+    assert!(stdout.contains("not relinked"), "{stdout}");
+    assert!(
+        !stdout.contains("read from the API types' source"),
+        "{stdout}"
+    );
+    let crd = std::fs::read_to_string(&crd_file).unwrap();
+    assert!(
+        crd.contains("printed-by: crdgen") && crd.contains("Edited."),
+        "{crd}"
+    );
+}
+
 /// A CRD that embeds a `PodTemplateSpec` carries Kubernetes' validation (list-map keys,
 /// defaults) and its documentation: too big for client-side `kubectl apply`, which
 /// `manifests` says with the fixes; server-side apply (the Makefile's) installs it;

@@ -381,3 +381,86 @@ fn flatten_use(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<Use>
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(path: &str) -> Vec<String> {
+        path.split("::").map(str::to_string).collect()
+    }
+
+    /// A crate from `(file, text)` pairs below `src/`.
+    fn load(files: &[(&str, &str)]) -> Result<Crate, Refusal> {
+        let dir = tempfile::tempdir().unwrap();
+        for (file, text) in files {
+            let path = dir.path().join("src").join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        Crate::load(&dir.path().join("src/lib.rs"))
+    }
+
+    #[test]
+    fn uses_renames_groups_and_inline_modules_resolve() {
+        let krate = load(&[
+            (
+                "lib.rs",
+                "pub mod a;\nmod b { pub mod c { pub struct Deep; } }\n\
+                 use self::a::{Thing as Renamed, self as alias};\npub use b::c::*;\n",
+            ),
+            (
+                "a/mod.rs",
+                "pub struct Thing;\npub enum Mode { X }\nmod d;\n",
+            ),
+            ("a/d.rs", "use super::super::Renamed;\npub struct Local;\n"),
+        ])
+        .unwrap();
+        let at = |module: &[&str]| krate.modules.iter().position(|m| m.path == module).unwrap();
+        let root = at(&[]);
+        let a = at(&["a"]);
+        assert_eq!(
+            krate.resolve(root, &names("Renamed"), true),
+            Some(Def::Struct(a, 0))
+        );
+        assert_eq!(
+            krate.resolve(root, &names("alias::Mode"), true),
+            Some(Def::Enum(a, 0))
+        );
+        assert_eq!(
+            krate.resolve(root, &names("Deep"), true),
+            Some(Def::Struct(at(&["b", "c"]), 0))
+        );
+        let d = at(&["a", "d"]);
+        assert_eq!(
+            krate.resolve(d, &names("Renamed"), true),
+            Some(Def::Struct(a, 0))
+        );
+        assert_eq!(
+            krate.resolve(d, &names("crate::a::Thing"), true),
+            Some(Def::Struct(a, 0))
+        );
+        assert_eq!(
+            krate.resolve(d, &names("k8s_openapi::api::core::v1::PodSpec"), true),
+            Some(Def::External(names("k8s_openapi::api::core::v1::PodSpec")))
+        );
+        assert_eq!(
+            krate.resolve(d, &names("String"), true),
+            Some(Def::External(names("String")))
+        );
+    }
+
+    #[test]
+    fn an_ambiguous_or_missing_module_file_is_refused() {
+        let why = load(&[("lib.rs", "mod a;\n"), ("a.rs", ""), ("a/mod.rs", "")])
+            .err()
+            .unwrap();
+        assert!(why.to_string().contains("`mod a;`"), "{why}");
+        let why = load(&[("lib.rs", "mod gone;\n")]).err().unwrap();
+        assert!(why.to_string().contains("`mod gone;`"), "{why}");
+        let why = load(&[("lib.rs", "#[path = \"x.rs\"]\nmod a;\n")])
+            .err()
+            .unwrap();
+        assert!(why.to_string().contains("`mod a`"), "{why}");
+    }
+}
