@@ -289,7 +289,9 @@ fn an_api_edit_reuses_the_operators_rules_until_its_code_changes() {
     const REUSED: &str = "the operator's code is unchanged (not relinked)";
     const FROM_SOURCE: &str = "CRDs: read from the API types' source (nothing compiled)";
     let dir = tempfile::tempdir().unwrap();
-    let project = dir.path().join("demo");
+    // Its own package name: the tests of this file build in one target directory at once,
+    // and a binary of another test's package of the same name would be asked instead.
+    let project = dir.path().join("reuse");
     guestbook_project(&project);
     let role = || std::fs::read_to_string(project.join("config/rbac/role.yaml")).unwrap();
     let crd = || {
