@@ -1,6 +1,7 @@
 //! The fast `manifests` route (CRDs read from the api crate's source) against the compiled
-//! one (`crdgen`): on the golden project every kind is decided and every CRD is the same
-//! JSON, value for value. The conformance test makes the same comparison on its corpus.
+//! one (`crdgen`): on the golden project and on one kind with every shape the route knows,
+//! every kind is decided and every CRD is the same JSON, value for value. The conformance
+//! test makes the same comparison on its corpus.
 
 mod support;
 
@@ -30,6 +31,140 @@ fn the_fast_route_reproduces_crdgen_on_the_golden_project() {
         assert_same(&fast, compiled);
     }
     std::fs::remove_dir_all(&project).unwrap();
+}
+
+/// Every shape the fast route claims to know, in one kind: scalars with their ranges,
+/// `Option`, `Box`, lists, sets, maps (of structs, of `serde_json::Value`), unit enums with
+/// serde's renames, nested `#[derive(Schema)]` structs with field and container patches,
+/// the Kubernetes types of the table, serde's `rename`, `default`, `skip`. The route must
+/// decide it and print what `crdgen` prints.
+#[test]
+fn the_fast_route_reproduces_crdgen_on_every_shape_it_knows() {
+    const TYPES: &str = r#"use cargo_operator_runtime::{CustomResource, Schema};
+use k8s_openapi::api::core::v1 as corev1;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The shapes.
+///
+/// A second paragraph.
+#[derive(CustomResource, Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[resource(group = "webapp.example.com", version = "v1", kind = "Guestbook", namespaced, status = "GuestbookStatus")]
+#[serde(rename_all = "camelCase")]
+#[field(rule(rule = "self.minReplicas <= self.maxReplicas", message = "min <= max"))]
+pub struct GuestbookSpec {
+    /// The least.
+    #[field(minimum = 0, default = 1)]
+    #[serde(default)]
+    pub min_replicas: i32,
+    #[serde(default = "most")]
+    pub max_replicas: i32,
+    pub tiny: u8,
+    pub small: i16,
+    pub big: u64,
+    pub ratio: f64,
+    pub flag: Option<bool>,
+    #[serde(rename = "renamedField")]
+    pub renamed: String,
+    pub tags: Vec<String>,
+    pub unique: BTreeSet<String>,
+    pub labels: BTreeMap<String, String>,
+    pub hashed: HashMap<String, Vec<Port>>,
+    /// Anything at all.
+    #[field(preserve_unknown_fields)]
+    pub anything: Option<serde_json::Value>,
+    pub lists: BTreeMap<String, Vec<String>>,
+    pub boxed: Box<Port>,
+    pub ports: Option<Vec<Port>>,
+    pub mode: Mode,
+    pub maybe_mode: Option<Mode>,
+    /// The pods.
+    pub template: Option<corev1::PodTemplateSpec>,
+    pub resources: BTreeMap<String, Quantity>,
+    pub target: Option<IntOrString>,
+    #[serde(skip)]
+    pub ignored: i32,
+    #[field(max_items = 3)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub limited: Vec<Port>,
+}
+
+fn most() -> i32 {
+    10
+}
+
+/// A port.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Schema)]
+#[serde(rename_all = "camelCase")]
+#[field(rule(rule = "self.number > 0", message = "positive"))]
+pub struct Port {
+    /// The name.
+    #[field(max_length = 15, pattern = "^[a-z]+$")]
+    pub name: String,
+    #[field(minimum = 1, maximum = 65535)]
+    pub number: i32,
+    #[serde(default)]
+    pub protocol: Option<String>,
+}
+
+/// How to run.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    #[default]
+    FastPath,
+    Slow,
+    #[serde(rename = "x")]
+    Other,
+}
+
+/// What was seen.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Schema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct GuestbookStatus {
+    #[field(list_type = "map", list_map_keys = ["type"])]
+    pub conditions: Vec<Condition>,
+    pub ready: bool,
+    pub observed_generation: Option<i64>,
+}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("shapes");
+    run_ok(
+        cargo_operator(dir.path())
+            .args(["init", "--domain", "example.com", "--runtime-path"])
+            .arg(repo_root())
+            .arg(&project),
+    );
+    run_ok(cargo_operator(&project).args([
+        "create",
+        "api",
+        "--group",
+        "webapp",
+        "--version",
+        "v1",
+        "--kind",
+        "Guestbook",
+        "--controller=false",
+    ]));
+    std::fs::write(project.join("api/src/webapp/v1/guestbook.rs"), TYPES).unwrap();
+    let printed = run_ok(cargo(&project).args([
+        "run",
+        "--quiet",
+        "--package",
+        "shapes-api",
+        "--example",
+        "crdgen",
+    ]));
+    let compiled: Vec<serde_json::Value> = serde_json::from_str(&printed).unwrap();
+    let fast = cargo_operator::manifests::fast::crds(&project.join("api"))
+        .unwrap_or_else(|why| panic!("the fast route refused a shape it claims to know: {why}"));
+    assert_eq!(fast.len(), 1);
+    assert_same(&fast[0], &compiled[0]);
 }
 
 /// Equal, or a failure that shows both sides.

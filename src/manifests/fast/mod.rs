@@ -39,6 +39,16 @@ impl Refusal {
         Refusal(why)
     }
 
+    /// What the derive would fail to compile, with its first message: cargo will say it.
+    fn compile_error(what: &str, errors: Errors) -> Refusal {
+        let first = errors
+            .finish()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        Refusal(format!("{what} does not compile ({first})"))
+    }
+
     /// The same refusal, said of `what` (`type \`Foo\``, `field \`bar\``).
     fn within(self, what: &str) -> Refusal {
         if self.0.is_empty() {
@@ -162,9 +172,7 @@ fn kind_crd(krate: &Crate, m: usize, index: usize) -> Result<Value, Refusal> {
     let mut errors = Errors::default();
     let Parsed::Valid(resource) = resource::parse(&item.attrs, item.ident.span(), &mut errors)
     else {
-        return Err(Refusal::new(
-            "its `#[resource(...)]` does not compile".into(),
-        ));
+        return Err(Refusal::compile_error("its `#[resource(...)]`", errors));
     };
     let syn::Fields::Named(named) = &item.fields else {
         return Err(Refusal::new("it has no named fields".into()));
@@ -173,7 +181,7 @@ fn kind_crd(krate: &Crate, m: usize, index: usize) -> Result<Value, Refusal> {
     let container = field::parse_container(&item.attrs, &item.ident, &mut errors)
         .map(|m| Value::Object(m).to_string());
     if !errors.is_empty() {
-        return Err(Refusal::new("its `#[field(...)]`s do not compile".into()));
+        return Err(Refusal::compile_error("it", errors));
     }
     let properties: Vec<(&str, &str)> = patches
         .iter()
@@ -352,6 +360,15 @@ pub struct GuestbookSpec {
         assert!(why.contains("`Extra`") && why.contains("cfg"), "{why}");
         let why = refusal("    pub n: i32,", "macro_rules! m { () => {} }\n");
         assert!(why.contains("`macro_rules!`"), "{why}");
+        // What the derive rejects at compile time is refused with the derive's message.
+        let why = refusal(
+            "    pub bag: std::collections::BTreeMap<String, serde_json::Value>,",
+            "",
+        );
+        assert!(
+            why.contains("does not compile") && why.contains("map of `serde_json::Value`"),
+            "{why}"
+        );
         // A nested type deriving schemars' JsonSchema does not read `#[field]`.
         let why = refusal(
             "    pub inner: Inner,",

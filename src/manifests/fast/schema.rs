@@ -347,9 +347,7 @@ impl<'a> Generator<'a> {
         let patches = fields::patches(named, &item.attrs, &item.ident, &mut errors);
         let container = field::parse_container(&item.attrs, &item.ident, &mut errors);
         if !errors.is_empty() {
-            return Err(Refusal::new(
-                "its `#[field(...)]` attributes do not compile (cargo says why)".into(),
-            ));
+            return Err(Refusal::compile_error("it", errors));
         }
         if !patched && !spec && (!patches.is_empty() || container.is_some()) {
             return Err(Refusal::new(
