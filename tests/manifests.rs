@@ -5,31 +5,11 @@ mod support;
 
 use support::*;
 
-/// `init` at `project`, then `create api` for webapp/v1 Guestbook.
-fn guestbook_project(project: &std::path::Path) {
-    run_ok(
-        cargo_operator(project.parent().unwrap())
-            .args(["init", "--domain", "example.com", "--runtime-path"])
-            .arg(repo_root())
-            .arg(project),
-    );
-    run_ok(cargo_operator(project).args([
-        "create",
-        "api",
-        "--group",
-        "webapp",
-        "--version",
-        "v1",
-        "--kind",
-        "Guestbook",
-    ]));
-}
-
 #[test]
 fn broken_inputs_fail_and_leave_the_manifests_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("demo");
-    guestbook_project(&project);
+    guestbook_project(&project, &[]);
     run_ok(cargo_operator(&project).arg("manifests"));
     let before = snapshot_tree(&project.join("config"));
 
@@ -115,7 +95,7 @@ fn broken_inputs_fail_and_leave_the_manifests_untouched() {
 fn the_fast_route_is_trusted_only_after_it_agreed_with_crdgen() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("trust");
-    guestbook_project(&project);
+    guestbook_project(&project, &[]);
     let crdgen = project.join("api/examples/crdgen.rs");
     let text = std::fs::read_to_string(&crdgen).unwrap();
     let labelled = text.replacen(
@@ -167,7 +147,7 @@ fn a_crd_that_embeds_a_pod_template_is_reported_installed_and_cut() {
     let dir = tempfile::tempdir().unwrap();
     // Its own package name: tests of this file build in one target directory at once.
     let project = dir.path().join("bigcrd");
-    guestbook_project(&project);
+    guestbook_project(&project, &[]);
     let types = project.join("api/src/webapp/v1/guestbook.rs");
     let original = std::fs::read_to_string(&types).unwrap();
     let embedding = original.replace(
@@ -292,7 +272,7 @@ fn an_api_edit_reuses_the_operators_rules_until_its_code_changes() {
     // Its own package name: the tests of this file build in one target directory at once,
     // and a binary of another test's package of the same name would be asked instead.
     let project = dir.path().join("reuse");
-    guestbook_project(&project);
+    guestbook_project(&project, &[]);
     let role = || std::fs::read_to_string(project.join("config/rbac/role.yaml")).unwrap();
     let crd = || {
         std::fs::read_to_string(project.join("config/crd/bases/webapp.example.com_guestbooks.yaml"))

@@ -238,41 +238,8 @@ fn read_output(crd_dir: &Path, role: &Path, webhooks: &Path) -> Output {
     }
 }
 
-/// The fast `manifests` route (CRDs read from source) beside `crdgen` on the assembled
-/// project: every kind it decides must be crdgen's CRD, value for value. Returns how many it
-/// decided and, for the rest, why not.
+/// The fast `manifests` route beside `crdgen` on the assembled project
+/// ([`support::fast_route_against_crdgen`]).
 pub fn fast_route_against_crdgen() -> (usize, Vec<String>) {
-    let project = project_dir();
-    let manifest: toml::Table =
-        toml::from_str(&std::fs::read_to_string(project.join("api/Cargo.toml")).unwrap()).unwrap();
-    let package = manifest["package"]["name"].as_str().unwrap().to_string();
-    let printed = run_ok(support::cargo(&project).args([
-        "run",
-        "--quiet",
-        "--package",
-        &package,
-        "--example",
-        "crdgen",
-    ]));
-    let compiled: Vec<Value> = serde_json::from_str(&printed).unwrap();
-    let fast = cargo_operator::manifests::fast::each_crd(&project.join("api"))
-        .unwrap_or_else(|why| panic!("the fast route refused the conformance project: {why}"));
-    assert_eq!(fast.len(), compiled.len(), "one CRD per kind and version");
-    let mut decided = 0;
-    let mut refused = Vec::new();
-    for (fast, compiled) in fast.into_iter().zip(&compiled) {
-        match fast {
-            Ok(fast) => {
-                assert!(
-                    fast == *compiled,
-                    "the fast route's CRD differs from crdgen's\n--- fast\n{}\n--- crdgen\n{}",
-                    serde_json::to_string_pretty(&fast).unwrap(),
-                    serde_json::to_string_pretty(compiled).unwrap()
-                );
-                decided += 1;
-            }
-            Err(why) => refused.push(why.to_string()),
-        }
-    }
-    (decided, refused)
+    support::fast_route_against_crdgen(&project_dir())
 }

@@ -111,6 +111,69 @@ pub fn snapshot_tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>>
     out
 }
 
+/// `init` at `project`, then `create api` for webapp/v1 Guestbook with `create_api_args`
+/// besides.
+pub fn guestbook_project(project: &Path, create_api_args: &[&str]) {
+    run_ok(
+        cargo_operator(project.parent().unwrap())
+            .args(["init", "--domain", "example.com", "--runtime-path"])
+            .arg(repo_root())
+            .arg(project),
+    );
+    run_ok(
+        cargo_operator(project)
+            .args([
+                "create",
+                "api",
+                "--group",
+                "webapp",
+                "--version",
+                "v1",
+                "--kind",
+                "Guestbook",
+            ])
+            .args(create_api_args),
+    );
+}
+
+/// The fast `manifests` route beside `crdgen` on `project`: every kind the route decides must
+/// be crdgen's CRD, value for value (else the test fails with both). Returns how many kinds it
+/// decided and, for the others, why not.
+pub fn fast_route_against_crdgen(project: &Path) -> (usize, Vec<String>) {
+    let manifest: toml::Table =
+        toml::from_str(&std::fs::read_to_string(project.join("api/Cargo.toml")).unwrap()).unwrap();
+    let package = manifest["package"]["name"].as_str().unwrap();
+    let printed = run_ok(cargo(project).args([
+        "run",
+        "--quiet",
+        "--package",
+        package,
+        "--example",
+        "crdgen",
+    ]));
+    let compiled: Vec<serde_json::Value> = serde_json::from_str(&printed).unwrap();
+    let fast = cargo_operator::manifests::fast::each_crd(&project.join("api"))
+        .unwrap_or_else(|why| panic!("the fast route refused {}: {why}", project.display()));
+    assert_eq!(fast.len(), compiled.len(), "one CRD per kind and version");
+    let mut decided = 0;
+    let mut refused = Vec::new();
+    for (fast, compiled) in fast.into_iter().zip(&compiled) {
+        match fast {
+            Ok(fast) => {
+                assert!(
+                    fast == *compiled,
+                    "the fast route's CRD differs from crdgen's\n--- fast\n{}\n--- crdgen\n{}",
+                    serde_json::to_string_pretty(&fast).unwrap(),
+                    serde_json::to_string_pretty(compiled).unwrap()
+                );
+                decided += 1;
+            }
+            Err(why) => refused.push(why.to_string()),
+        }
+    }
+    (decided, refused)
+}
+
 /// The commands that make the reference project, in the groups after which it must build,
 /// pass its tests and clippy, and render: `init`; `create api` for two kinds in two groups (one
 /// namespaced, one cluster-scoped) and a third that runs an image (`--image`); a second version of one kind with a defaulting, validating
