@@ -51,11 +51,7 @@ impl Refusal {
 
     /// The same refusal, said of `what` (`type \`Foo\``, `field \`bar\``).
     fn within(self, what: &str) -> Refusal {
-        if self.0.is_empty() {
-            self
-        } else {
-            Refusal(format!("{what}: {}", self.0))
-        }
+        Refusal(format!("{what}: {}", self.0))
     }
 }
 
@@ -87,8 +83,9 @@ fn read_each_crd(api_dir: &Path) -> Result<Vec<Result<Value, Refusal>>, Refusal>
         return Err(Refusal::new("the api crate has a build script".into()));
     }
     let lib = api_dir.join("src").join("lib.rs");
-    let krate = Crate::load(&lib)?;
-    let roots = listed_kinds(&lib)?;
+    let file = source::parse(&lib)?;
+    let roots = listed_kinds(&file)?;
+    let krate = Crate::load(&lib, file)?;
     Ok(roots
         .iter()
         .map(|written| {
@@ -109,13 +106,9 @@ fn read_each_crd(api_dir: &Path) -> Result<Vec<Result<Value, Refusal>>, Refusal>
         .collect())
 }
 
-/// The kinds `crds()` in `lib` lists, as written: `<path::Kind as CustomResourceExt>::crd()`
+/// The kinds `crds()` in the crate root `file` lists, as written: `<path::Kind as CustomResourceExt>::crd()`
 /// inside one `vec![...]`, as `create api` writes them.
-fn listed_kinds(lib: &Path) -> Result<Vec<Vec<String>>, Refusal> {
-    let text = std::fs::read_to_string(lib)
-        .map_err(|e| Refusal::new(format!("cannot read {}: {e}", lib.display())))?;
-    let file = syn::parse_file(&text)
-        .map_err(|e| Refusal::new(format!("{} does not parse: {e}", lib.display())))?;
+fn listed_kinds(file: &syn::File) -> Result<Vec<Vec<String>>, Refusal> {
     let unusual =
         || Refusal::new("`crds()` is not the `vec![...]` that `create api` writes".into());
     let Some(function) = file.items.iter().find_map(|item| match item {

@@ -84,7 +84,8 @@ pub struct Generator<'a> {
 
 impl<'a> Generator<'a> {
     /// The root schema of struct `index` of module `m` (the spec or status of a kind); when
-    /// `spec`, its `#[field(...)]` patches are left to `finish`, as `schema_of` does.
+    /// `spec`, its `#[field(...)]` patches are left to `finish`, as `schema_of` does, and the
+    /// caller has checked them.
     pub fn root(krate: &'a Crate, m: usize, index: usize, spec: bool) -> Result<Object, Refusal> {
         let mut generator = Generator {
             krate,
@@ -149,9 +150,7 @@ impl<'a> Generator<'a> {
             ))
         };
         match self.krate.resolve(m, &segments, true) {
-            Some(Def::External(full)) => self
-                .external(&full, &args, m)
-                .map_err(|r| if r.0.is_empty() { unknown() } else { r }),
+            Some(Def::External(full)) => self.external(&full, &args, m)?.ok_or_else(unknown),
             Some(Def::Struct(sm, si)) if args.is_empty() => {
                 let name =
                     definition_name(self.krate, sm, &self.krate.modules[sm].structs[si].ident);
@@ -183,13 +182,13 @@ impl<'a> Generator<'a> {
         Ok(json!({ "$ref": format!("#/$defs/{name}") }))
     }
 
-    /// A type from outside the crate; `Err` with an empty message: not one known here.
+    /// A type from outside the crate; `None`: not one known here.
     fn external(
         &mut self,
         full: &[String],
         args: &[&syn::Type],
         m: usize,
-    ) -> Result<Value, Refusal> {
+    ) -> Result<Option<Value>, Refusal> {
         let full: Vec<&str> = full.iter().map(String::as_str).collect();
         let kubernetes = match full.as_slice() {
             ["k8s_openapi", rest @ ..] | ["cargo_operator_runtime", "k8s_openapi", rest @ ..] => {
@@ -199,55 +198,45 @@ impl<'a> Generator<'a> {
         };
         if let Some(rest) = kubernetes {
             let name = format!("io.k8s.{}", rest.join("."));
-            if !args.is_empty() || !k8s::has(&name) {
-                return Err(Refusal::new(String::new()));
-            }
-            return Ok(json!({ "$ref": format!("#/$defs/{name}") }));
+            let known = args.is_empty() && k8s::has(&name);
+            return Ok(known.then(|| json!({ "$ref": format!("#/$defs/{name}") })));
         }
         let map = |g: &mut Self, key: &syn::Type, value: &syn::Type| {
             if g.subschema(key, m)? != json!({ "type": "string" }) {
-                return Err(Refusal::new(String::new()));
+                return Ok(None);
             }
-            Ok(json!({ "type": "object", "additionalProperties": g.subschema(value, m)? }))
+            let value = g.subschema(value, m)?;
+            Ok(Some(
+                json!({ "type": "object", "additionalProperties": value }),
+            ))
         };
         match (full.as_slice(), args) {
             // schemars' `true` schema: anything.
             (["serde_json", "Value"] | ["serde_json", "value", "Value"], []) => {
-                return Ok(Value::Bool(true));
+                return Ok(Some(Value::Bool(true)));
             }
             (["serde_json", "Map"] | ["serde_json", "map", "Map"], [key, value]) => {
                 return map(self, key, value);
             }
-            (["serde_json", ..], _) => return Err(Refusal::new(String::new())),
+            (["serde_json", ..], _) => return Ok(None),
             _ => {}
         }
         let name = match full.as_slice() {
             [name] => *name,
             ["std" | "core" | "alloc", .., name] => *name,
-            _ => return Err(Refusal::new(String::new())),
+            _ => return Ok(None),
         };
-        let one = |g: &mut Self| match args {
-            [arg] => g.subschema(arg, m),
-            _ => Err(Refusal::new(String::new())),
+        let arity = match name {
+            "Option" | "Box" | "Vec" | "VecDeque" | "BTreeSet" | "HashSet" => 1,
+            "BTreeMap" | "HashMap" => 2,
+            _ => 0,
         };
-        let scalar = |t: &str| Ok(json!({ "type": t }));
-        let formatted = |t: &str, f: &str| Ok(json!({ "type": t, "format": f }));
-        if !args.is_empty()
-            && !matches!(
-                name,
-                "Option"
-                    | "Box"
-                    | "Vec"
-                    | "VecDeque"
-                    | "BTreeSet"
-                    | "HashSet"
-                    | "BTreeMap"
-                    | "HashMap"
-            )
-        {
-            return Err(Refusal::new(String::new()));
+        if args.len() != arity {
+            return Ok(None);
         }
-        match name {
+        let scalar = |t: &str| json!({ "type": t });
+        let formatted = |t: &str, f: &str| json!({ "type": t, "format": f });
+        Ok(Some(match name {
             "String" | "str" => scalar("string"),
             "bool" => scalar("boolean"),
             "f32" => formatted("number", "float"),
@@ -256,10 +245,10 @@ impl<'a> Generator<'a> {
             "i64" => formatted("integer", "int64"),
             "i128" => formatted("integer", "int128"),
             "isize" => formatted("integer", "int"),
-            "i8" => Ok(ranged("int8", i8::MIN.into(), i8::MAX.into())),
-            "i16" => Ok(ranged("int16", i16::MIN.into(), i16::MAX.into())),
-            "u8" => Ok(ranged("uint8", 0, u8::MAX.into())),
-            "u16" => Ok(ranged("uint16", 0, u16::MAX.into())),
+            "i8" => ranged("int8", i8::MIN.into(), i8::MAX.into()),
+            "i16" => ranged("int16", i16::MIN.into(), i16::MAX.into()),
+            "u8" => ranged("uint8", 0, u8::MAX.into()),
+            "u16" => ranged("uint16", 0, u16::MAX.into()),
             "u32" | "u64" | "u128" | "usize" => {
                 let format = match name {
                     "u32" => "uint32",
@@ -267,24 +256,21 @@ impl<'a> Generator<'a> {
                     "u128" => "uint128",
                     _ => "uint",
                 };
-                Ok(json!({ "type": "integer", "format": format, "minimum": 0 }))
+                json!({ "type": "integer", "format": format, "minimum": 0 })
             }
             "Option" => {
-                let mut inner = one(self)?;
+                let mut inner = self.subschema(args[0], m)?;
                 allow_null(&mut inner);
-                Ok(inner)
+                inner
             }
-            "Box" => one(self),
-            "Vec" | "VecDeque" => Ok(json!({ "type": "array", "items": one(self)? })),
+            "Box" => self.subschema(args[0], m)?,
+            "Vec" | "VecDeque" => json!({ "type": "array", "items": self.subschema(args[0], m)? }),
             "BTreeSet" | "HashSet" => {
-                Ok(json!({ "type": "array", "uniqueItems": true, "items": one(self)? }))
+                json!({ "type": "array", "uniqueItems": true, "items": self.subschema(args[0], m)? })
             }
-            "BTreeMap" | "HashMap" => match args {
-                [key, value] => map(self, key, value),
-                _ => Err(Refusal::new(String::new())),
-            },
-            _ => Err(Refusal::new(String::new())),
-        }
+            "BTreeMap" | "HashMap" => return map(self, args[0], args[1]),
+            _ => return Ok(None),
+        }))
     }
 
     /// `JsonSchema::json_schema` of a struct deriving `JsonSchema` or `Schema` (the spec of a
@@ -343,13 +329,19 @@ impl<'a> Generator<'a> {
             .find(|(k, _)| k == "rename_all")
             .and_then(|(_, v)| v.clone());
 
-        let mut errors = Errors::default();
-        let patches = fields::patches(named, &item.attrs, &item.ident, &mut errors);
-        let container = field::parse_container(&item.attrs, &item.ident, &mut errors);
-        if !errors.is_empty() {
-            return Err(Refusal::compile_error("it", errors));
-        }
-        if !patched && !spec && (!patches.is_empty() || container.is_some()) {
+        // A spec's patches are `finish`'s, read (and checked) by the caller.
+        let (patches, container) = if spec {
+            (Vec::new(), None)
+        } else {
+            let mut errors = Errors::default();
+            let patches = fields::patches(named, &item.attrs, &item.ident, &mut errors);
+            let container = field::parse_container(&item.attrs, &item.ident, &mut errors);
+            if !errors.is_empty() {
+                return Err(Refusal::compile_error("it", errors));
+            }
+            (patches, container)
+        };
+        if !patched && (!patches.is_empty() || container.is_some()) {
             return Err(Refusal::new(
                 "it derives `JsonSchema`, which does not read `#[field(...)]`".into(),
             ));

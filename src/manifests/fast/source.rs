@@ -51,13 +51,12 @@ pub struct Crate {
 }
 
 impl Crate {
-    /// Reads the module tree of the crate whose root file is `lib`.
-    pub fn load(lib: &Path) -> Result<Crate, Refusal> {
+    /// Reads the module tree of the crate whose root file `lib` parsed as `file`.
+    pub fn load(lib: &Path, file: syn::File) -> Result<Crate, Refusal> {
         let mut krate = Crate {
             modules: Vec::new(),
         };
         let dir = lib.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let file = parse(lib)?;
         if file.attrs.iter().any(|a| !plain_attribute(a)) {
             return Err(Refusal::new(format!(
                 "{} has crate attributes other than docs and lints",
@@ -287,7 +286,7 @@ fn module_file(dir: &Path, name: &str) -> Result<PathBuf, Refusal> {
     }
 }
 
-fn parse(file: &Path) -> Result<syn::File, Refusal> {
+pub fn parse(file: &Path) -> Result<syn::File, Refusal> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| Refusal::new(format!("cannot read {}: {e}", file.display())))?;
     syn::parse_file(&text)
@@ -398,7 +397,8 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         }
-        Crate::load(&dir.path().join("src/lib.rs"))
+        let lib = dir.path().join("src/lib.rs");
+        Crate::load(&lib, parse(&lib)?)
     }
 
     #[test]
