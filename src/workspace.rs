@@ -20,6 +20,10 @@ pub struct Layout {
     pub operator_package: String,
     pub operator_bin: String,
     pub operator_main: PathBuf,
+    /// The operator package's library, when it has one: its crate name and root file.
+    pub operator_lib: Option<(String, PathBuf)>,
+    /// The operator package has a build script (which can set `cfg`s and generate code).
+    pub operator_build_script: bool,
     /// cargo's target directory (`CARGO_TARGET_DIR` or the workspace's `target/`).
     pub target_dir: PathBuf,
 }
@@ -72,6 +76,20 @@ pub fn layout(root: &Path) -> Result<Layout> {
             root.display()
         );
     };
+    let operator_lib = operator
+        .targets
+        .iter()
+        .find(|t| t.kind.contains(&TargetKind::Lib))
+        .map(|lib| {
+            (
+                lib.name.replace('-', "_"),
+                lib.src_path.clone().into_std_path_buf(),
+            )
+        });
+    let operator_build_script = operator
+        .targets
+        .iter()
+        .any(|t| t.kind.contains(&TargetKind::CustomBuild));
     Ok(Layout {
         api_package: api.name.to_string(),
         api_dir: api
@@ -82,6 +100,8 @@ pub fn layout(root: &Path) -> Result<Layout> {
         operator_package: operator.name.to_string(),
         operator_bin,
         operator_main,
+        operator_lib,
+        operator_build_script,
         target_dir: metadata.target_directory.into_std_path_buf(),
     })
 }

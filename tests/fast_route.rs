@@ -1,7 +1,8 @@
 //! The fast `manifests` route (CRDs read from the api crate's source) against the compiled
 //! one (`crdgen`): on the golden project and on one kind with every shape the route knows,
 //! every kind is decided and every CRD is the same JSON, value for value. The conformance
-//! test makes the same comparison on its corpus.
+//! test makes the same comparison on its corpus. And the operator's `#[rbac]` rules and
+//! `#[webhook]`s read from its source against those the built operator reports.
 
 mod support;
 
@@ -20,6 +21,49 @@ fn the_fast_route_reproduces_crdgen_on_the_golden_project() {
         "the fast route refused golden kinds: {refused:?}"
     );
     assert_eq!(decided, 4, "the golden project's kinds and versions");
+    std::fs::remove_dir_all(&project).unwrap();
+}
+
+/// A first `manifests` of the golden project compiles nothing: the operator's answer and the
+/// CRDs are read from source, and the files are the checked-in ones (which the compiled route
+/// wrote). `--check`, which builds and asks both programs, agrees; so it does after an edit of
+/// the operator that adds a rule, which is read from source again.
+#[test]
+fn the_operators_answer_read_from_source_is_the_compiled_one() {
+    let root = repo_root();
+    let project = root.join("target/fast-answer-project");
+    let _ = std::fs::remove_dir_all(&project);
+    copy_tree(&root.join("testdata/project"), &project);
+    let from_source = "#[rbac] and #[webhook]: read from the operator's source (nothing compiled)";
+    let stdout = run_ok(cargo_operator(&project).arg("manifests"));
+    assert!(stdout.contains(from_source), "{stdout}");
+    assert!(
+        snapshot_tree(&project.join("config"))
+            == snapshot_tree(&root.join("testdata/project/config")),
+        "the manifests read from source differ from the golden project's"
+    );
+    let stdout = run_ok(cargo_operator(&project).args(["manifests", "--check"]));
+    assert!(stdout.contains("up to date"), "{stdout}");
+
+    let controller = project.join("src/controller/policy.rs");
+    let code = std::fs::read_to_string(&controller).unwrap();
+    let anchor = "#[rbac(groups = [\"events.k8s.io\"]";
+    assert!(
+        code.contains(anchor),
+        "the golden controller changed: update this test"
+    );
+    let added = "#[rbac(groups = [\"\"], resources = [\"secrets\"], verbs = [\"get\"])]\n";
+    std::fs::write(
+        &controller,
+        code.replacen(anchor, &format!("{added}{anchor}"), 1),
+    )
+    .unwrap();
+    let stdout = run_ok(cargo_operator(&project).arg("manifests"));
+    assert!(stdout.contains(from_source), "{stdout}");
+    let role = std::fs::read_to_string(project.join("config/rbac/role.yaml")).unwrap();
+    assert!(role.contains("  - secrets\n"), "{role}");
+    let stdout = run_ok(cargo_operator(&project).args(["manifests", "--check"]));
+    assert!(stdout.contains("up to date"), "{stdout}");
     std::fs::remove_dir_all(&project).unwrap();
 }
 

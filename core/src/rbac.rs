@@ -274,6 +274,17 @@ pub struct Rule {
     pub verbs: Vec<String>,
 }
 
+/// The rules a program registers, each with the `module::path` it was written in, in the
+/// order the program reports them: by module, then by rule. Neither the linker's order nor
+/// the reader's (a built operator, or `manifests` reading its source) changes it.
+pub fn in_program_order(mut rules: Vec<(String, Rule)>) -> Vec<Rule> {
+    rules.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| format!("{:?}", a.1).cmp(&format!("{:?}", b.1)))
+    });
+    rules.into_iter().map(|(_, rule)| rule).collect()
+}
+
 /// A policy rule as Kubernetes serializes it (camelCase keys, empty lists omitted).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -747,6 +747,18 @@ pub fn normalize(input: &WebhookInput<'_>) -> Result<Webhook, Vec<Problem>> {
     })
 }
 
+/// The webhooks a program registers, each with the `module::path` it was written in, in the
+/// order the program reports them: by name, then path, kind and module, so that neither the
+/// linker's order nor the reader's changes it.
+pub fn in_program_order(mut webhooks: Vec<(String, Webhook)>) -> Vec<Webhook> {
+    webhooks.sort_by(|a, b| {
+        (&a.1.name, &a.1.path, a.1.mutating, &a.0)
+            .cmp(&(&b.1.name, &b.1.path, b.1.mutating, &b.0))
+            .then_with(|| format!("{:?}", a.1).cmp(&format!("{:?}", b.1)))
+    });
+    webhooks.into_iter().map(|(_, webhook)| webhook).collect()
+}
+
 /// Every problem of a program's webhooks together: each webhook's own ([`check`], prefixed with
 /// its name), and names used twice in one configuration (the API server requires them
 /// unique).

@@ -69,12 +69,12 @@ pub static RBAC_RULES: [cargo_operator_core::rbac::StaticRule];
 
 /// Every `#[rbac(...)]` rule compiled into this program, in a stable order.
 pub fn registered_rules() -> Vec<cargo_operator_core::rbac::Rule> {
-    let mut rules: Vec<_> = RBAC_RULES.iter().map(|r| (r.module, r.to_rule())).collect();
-    rules.sort_by(|a, b| {
-        a.0.cmp(b.0)
-            .then_with(|| format!("{:?}", a.1).cmp(&format!("{:?}", b.1)))
-    });
-    rules.into_iter().map(|(_, rule)| rule).collect()
+    cargo_operator_core::rbac::in_program_order(
+        RBAC_RULES
+            .iter()
+            .map(|r| (r.module.to_string(), r.to_rule()))
+            .collect(),
+    )
 }
 
 /// Every `#[webhook(...)]` compiled into the program, collected by the linker.
@@ -82,17 +82,12 @@ pub fn registered_rules() -> Vec<cargo_operator_core::rbac::Rule> {
 #[linkme(crate = linkme)]
 pub static WEBHOOKS: [cargo_operator_core::webhook::StaticWebhook];
 
-/// Every `#[webhook(...)]` compiled into this program, sorted by name (then path, kind and
-/// module, so that the order never depends on the linker).
+/// Every `#[webhook(...)]` compiled into this program, sorted by name.
 pub fn registered_webhooks() -> Vec<cargo_operator_core::webhook::Webhook> {
-    let mut webhooks: Vec<_> = WEBHOOKS
-        .iter()
-        .map(|w| (w.module, w.to_webhook()))
-        .collect();
-    webhooks.sort_by(|a, b| {
-        (&a.1.name, &a.1.path, a.1.mutating, a.0)
-            .cmp(&(&b.1.name, &b.1.path, b.1.mutating, b.0))
-            .then_with(|| format!("{:?}", a.1).cmp(&format!("{:?}", b.1)))
-    });
-    webhooks.into_iter().map(|(_, webhook)| webhook).collect()
+    cargo_operator_core::webhook::in_program_order(
+        WEBHOOKS
+            .iter()
+            .map(|w| (w.module.to_string(), w.to_webhook()))
+            .collect(),
+    )
 }

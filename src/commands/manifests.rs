@@ -18,7 +18,8 @@ pub struct ManifestsArgs {
     /// Print what would be written, write nothing
     #[arg(long, conflicts_with = "check")]
     pub dry_run: bool,
-    /// Write nothing; print the diff and fail if a file is not what the code generates (CI)
+    /// Write nothing; print the diff and fail if a file is not what the code generates (CI).
+    /// Always builds the project and asks the programs, never reading them from source
     #[arg(long)]
     pub check: bool,
     /// Cut every CRD description to N bytes, 0 drops them (controller-gen's maxDescLen);

@@ -4,9 +4,11 @@
 //!
 //! Compiling is the faithful way to get both: schemars sees what serde sees (renames,
 //! flattening, defaults), and the `#[rbac]` rules are exactly those of the code the binary
-//! contains (not those of dead files or `#[cfg(test)]` code). The one shortcut: after an edit
-//! of the API types alone, the [fast route](fast) reads the CRDs from source when it knows
-//! every type for certain and agreed with `crdgen` on the last build.
+//! contains (not those of dead files or `#[cfg(test)]` code). The shortcuts: after an edit of
+//! the API types alone, the [fast route](fast) reads the CRDs from source when it knows every
+//! type for certain and agreed with `crdgen` on the last build; with no build to agree with
+//! (the first run), it reads the CRDs and the operator's answer from source when the lockfile
+//! holds the releases the tests proved it with. `--check` always compiles.
 
 use anyhow::{Context as _, Result, bail};
 use cargo_metadata::Message;
@@ -117,35 +119,51 @@ pub fn build(root: &Path, layout: &Layout, operator: bool) -> Result<Programs> {
     })
 }
 
-/// The CRDs and what the operator holds. After an edit of the API types alone, the
-/// operator's [recorded](reuse) answer instead of a relink, and the CRDs from the
-/// [fast route](fast) (no cargo at all) when it decides them and agreed with `crdgen` when
-/// the answer was recorded; else from `crdgen`.
-pub fn crds_and_answer(root: &Path, layout: &Layout) -> Result<(Vec<Value>, Emitted)> {
+/// The CRDs and what the operator holds, compiling as little as can be trusted (unless
+/// `compile`, which builds and asks both programs, as `manifests --check` does):
+/// - the operator's [recorded](reuse) answer while its code is unchanged, with the CRDs from
+///   the [fast route](fast) (no cargo at all) when it agreed with `crdgen` when the answer
+///   was recorded, else from `crdgen`;
+/// - else the answer read from source when the lockfile proves the route, and the CRDs too
+///   when it decides them ([`from_source`]);
+/// - else everything built and asked.
+pub fn crds_and_answer(
+    root: &Path,
+    layout: &Layout,
+    compile: bool,
+) -> Result<(Vec<Value>, Emitted)> {
     // Scanned once: sources that change during the build are scanned by the next run before
     // it reuses anything.
     let api_registers = reuse::may_register(&layout.api_dir)?;
-    if !api_registers && let Some(recorded) = reuse::recorded(root, layout) {
-        let emitted = Emitted {
-            reused: true,
-            ..Emitted::from_document(&recorded.document)?
-        };
-        if recorded.fast_route {
-            match fast::crds(&layout.api_dir) {
-                Ok(crds) => {
-                    return Ok((
-                        crds,
-                        Emitted {
-                            from_source: true,
-                            ..emitted
-                        },
-                    ));
+    if !compile && !api_registers {
+        if let Some(recorded) = reuse::recorded(root, layout) {
+            let emitted = Emitted {
+                reused: true,
+                ..Emitted::from_document(&recorded.document)?
+            };
+            if recorded.fast_route {
+                match fast::crds(&layout.api_dir) {
+                    Ok(crds) => {
+                        return Ok((
+                            crds,
+                            Emitted {
+                                from_source: true,
+                                ..emitted
+                            },
+                        ));
+                    }
+                    Err(why) => println!("  CRDs: compiling the api crate ({why})"),
                 }
-                Err(why) => println!("  CRDs: compiling the api crate ({why})"),
+            }
+            let programs = build(root, layout, false)?;
+            return Ok((crds(&programs)?, emitted));
+        }
+        match from_source(root, layout)? {
+            Ok(found) => return Ok(found),
+            Err(why) => {
+                println!("  compiling the project, as the fast route does not decide: {why}")
             }
         }
-        let programs = build(root, layout, false)?;
-        return Ok((crds(&programs)?, emitted));
     }
     let started = std::time::SystemTime::now();
     let programs = build(root, layout, true)?;
@@ -153,22 +171,85 @@ pub fn crds_and_answer(root: &Path, layout: &Layout) -> Result<(Vec<Value>, Emit
     let document = document(operator)?;
     let emitted = Emitted::from_document(&document)?;
     let crds = crds(&programs)?;
-    if api_registers {
-        reuse::forget(root, layout);
-    } else {
-        // Sources edited during the build may make the route disagree: then it is not
-        // trusted until the next build agrees.
-        let agreed = fast::crds(&layout.api_dir).is_ok_and(|fast| fast == crds);
-        reuse::record(
-            root,
-            layout,
-            started,
-            &programs.operator_inputs,
-            &document,
-            agreed,
-        );
+    match reuse::compiled_inputs(layout, &programs.operator_inputs) {
+        Some(files) if !api_registers => {
+            // Sources edited during the build may make the route disagree: then it is not
+            // trusted until the next build agrees.
+            let agreed = fast::crds(&layout.api_dir).is_ok_and(|fast| fast == crds);
+            reuse::record(root, layout, started, files, &document, agreed);
+        }
+        _ => reuse::forget(root, layout),
     }
     Ok((crds, emitted))
+}
+
+/// A project with no current record (its first `manifests`, or the first after an edit of the
+/// operator's code) whose lockfile [proves](fast::trust) the fast route: the operator's answer
+/// [read from source](fast::operator), and the CRDs too when the route decides them (else
+/// from `crdgen`, built without the operator), recorded as a built operator's answer is.
+/// `Ok(Err)`: the route does not decide the answer, and everything is built.
+fn from_source(
+    root: &Path,
+    layout: &Layout,
+) -> Result<Result<(Vec<Value>, Emitted), fast::Refusal>> {
+    let started = std::time::SystemTime::now();
+    let read = || -> Result<_, fast::Refusal> {
+        generate_lockfile(root)?;
+        let lock = fast::trust::lock(root)?;
+        fast::trust::answer_proven(&lock, layout)?;
+        Ok((lock, fast::operator::answer(layout)?))
+    };
+    let (lock, answer) = match read() {
+        Ok(read) => read,
+        Err(why) => return Ok(Err(why)),
+    };
+    let document = serde_json::json!({
+        "format": EMIT_FORMAT,
+        "runtime": env!("CARGO_PKG_VERSION"),
+        "rbac": answer.rules,
+        "webhooks": answer.webhooks,
+    });
+    // Webhooks that cannot be installed are the user's to fix, whichever route read them.
+    let emitted = Emitted::from_document(&document)?;
+    let fast_crds =
+        fast::trust::crds_proven(&lock, layout).and_then(|()| fast::crds(&layout.api_dir));
+    let (crds, fast_route) = match fast_crds {
+        Ok(crds) => (crds, true),
+        Err(why) => {
+            println!("  CRDs: compiling the api crate ({why})");
+            (crds(&build(root, layout, false)?)?, false)
+        }
+    };
+    reuse::record(root, layout, started, answer.files, &document, fast_route);
+    Ok(Ok((
+        crds,
+        Emitted {
+            from_source: fast_route,
+            answer_from_source: true,
+            ..emitted
+        },
+    )))
+}
+
+/// Resolves the project's dependencies into a `Cargo.lock` if it has none yet, as the build
+/// would; offline, from the registry cache: what is not in it is for the build to download.
+fn generate_lockfile(root: &Path) -> Result<(), fast::Refusal> {
+    if root.join("Cargo.lock").exists() {
+        return Ok(());
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(root)
+        .args(["generate-lockfile", "--offline", "--quiet"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    match status {
+        Ok(status) if status.success() => Ok(()),
+        _ => Err(fast::Refusal::new(
+            "the project has no Cargo.lock yet, and its dependencies are not all in the registry cache".into(),
+        )),
+    }
 }
 
 /// The CRDs the api crate defines, one per kind and version.
@@ -197,6 +278,8 @@ pub struct Emitted {
     pub reused: bool,
     /// The CRDs came from the fast route: nothing was compiled.
     pub from_source: bool,
+    /// Read from the operator's source rather than from a built operator.
+    pub answer_from_source: bool,
 }
 
 /// Runs the operator binary to read what it [holds](Emitted).
@@ -255,6 +338,7 @@ impl Emitted {
             webhooks,
             reused: false,
             from_source: false,
+            answer_from_source: false,
         })
     }
 }

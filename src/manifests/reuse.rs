@@ -77,32 +77,42 @@ pub fn recorded(root: &Path, layout: &Layout) -> Option<Recorded> {
     })
 }
 
-/// Records the operator's answer `document` with its inputs (`operator_inputs`: the files of
-/// its dep-info after the build that began at `started`), and whether the fast route agreed
-/// with `crdgen` on that build. Best effort: a record that cannot be written only costs a
+/// The files of a built operator's dep-info (`operator_inputs`) its answer depends on: those
+/// outside the api package. `None` when the dep-info is not this operator's: another
+/// project's build of a binary of the same name in a shared target directory may have
+/// rewritten it since, and then it does not list this operator's main file.
+pub fn compiled_inputs(layout: &Layout, operator_inputs: &[PathBuf]) -> Option<Vec<PathBuf>> {
+    operator_inputs.contains(&layout.operator_main).then(|| {
+        operator_inputs
+            .iter()
+            .filter(|file| !file.starts_with(&layout.api_dir))
+            .cloned()
+            .collect()
+    })
+}
+
+/// Records the operator's answer `document` with its inputs (`operator_files`: its sources
+/// outside the api package, as read by the run that began at `started`), and whether the fast
+/// route may stand in for `crdgen`. Best effort: a record that cannot be written only costs a
 /// relink next time.
 pub fn record(
     root: &Path,
     layout: &Layout,
     started: SystemTime,
-    operator_inputs: &[PathBuf],
+    operator_files: Vec<PathBuf>,
     document: &Value,
     fast_route: bool,
 ) {
     let path = record_path(root, layout);
-    // Another project's build of a binary of the same name in a shared target directory may
-    // have rewritten the dep-info since: then it does not list this operator's main file.
-    if !operator_inputs.contains(&layout.operator_main) {
-        forget(root, layout);
-        return;
-    }
-    let mut files: Vec<PathBuf> = operator_inputs
-        .iter()
-        .filter(|file| !file.starts_with(&layout.api_dir))
-        .cloned()
-        .collect();
+    let mut files = operator_files;
     let manifests: Vec<PathBuf> = files.iter().filter_map(|f| package_manifest(f)).collect();
+    // A build script is one when its file appears, whatever the manifest says.
+    let build_scripts = manifests
+        .iter()
+        .map(|m| m.with_file_name("build.rs"))
+        .collect::<Vec<_>>();
     files.extend(manifests);
+    files.extend(build_scripts);
     // The api crate's own sources are not inputs, but what makes `crdgen` print something
     // else than the fast route reads is.
     files.extend([

@@ -26,12 +26,13 @@ pub fn manifests(options: &ManifestsOptions) -> Result<()> {
     // Everything is computed before anything is written: a compile error or a schema the API
     // server would reject leaves the previous manifests in place.
     let layout = workspace::layout(&root)?;
-    let (crds, emitted) = build::crds_and_answer(&root, &layout)?;
+    let (crds, emitted) = build::crds_and_answer(&root, &layout, options.check)?;
     let build::Emitted {
         rules,
         webhooks,
         reused,
         from_source,
+        answer_from_source,
     } = emitted;
     let mut crds = crd::merge_versions(crds).map_err(anyhow::Error::msg)?;
     let max_description_len = options
@@ -79,6 +80,9 @@ pub fn manifests(options: &ManifestsOptions) -> Result<()> {
         println!(
             "  #[rbac] and #[webhook]: as recorded, the operator's code is unchanged (not relinked)"
         );
+    }
+    if answer_from_source {
+        println!("  #[rbac] and #[webhook]: read from the operator's source (nothing compiled)");
     }
     if from_source {
         println!("  CRDs: read from the API types' source (nothing compiled)");

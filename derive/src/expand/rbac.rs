@@ -23,7 +23,7 @@ pub fn rbac(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// The registration of one rule: an item valid wherever items are.
-fn register(rule: &rbac::Rule) -> TokenStream {
+fn register(rule: &cargo_operator_core::rbac::Rule) -> TokenStream {
     let p = quote!(::cargo_operator_runtime::__private);
     let (groups, resources, names, urls, verbs) = (
         &rule.groups,

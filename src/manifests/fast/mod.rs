@@ -15,8 +15,10 @@
 //! Compile errors in code that does not shape a schema (a function body, an `impl`) are
 //! not seen here; the next `cargo build` reports them.
 
+pub mod operator;
 mod schema;
 mod source;
+pub mod trust;
 
 use std::path::Path;
 
@@ -35,7 +37,7 @@ use source::{Crate, Def};
 pub struct Refusal(String);
 
 impl Refusal {
-    fn new(why: String) -> Refusal {
+    pub(crate) fn new(why: String) -> Refusal {
         Refusal(why)
     }
 

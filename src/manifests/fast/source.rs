@@ -271,7 +271,7 @@ fn root_kind(item: &syn::ItemStruct) -> Option<String> {
 }
 
 /// `mod name;` in a module whose files live in `dir`: `dir/name.rs` or `dir/name/mod.rs`.
-fn module_file(dir: &Path, name: &str) -> Result<PathBuf, Refusal> {
+pub(super) fn module_file(dir: &Path, name: &str) -> Result<PathBuf, Refusal> {
     let (flat, nested) = (
         dir.join(format!("{name}.rs")),
         dir.join(name).join("mod.rs"),
@@ -293,22 +293,31 @@ pub fn parse(file: &Path) -> Result<syn::File, Refusal> {
         .map_err(|e| Refusal::new(format!("{} does not parse: {e}", file.display())))
 }
 
-fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
+/// The outer attributes of any item.
+pub(super) fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
+    use syn::Item;
     match item {
-        syn::Item::Mod(i) => &i.attrs,
-        syn::Item::Struct(i) => &i.attrs,
-        syn::Item::Enum(i) => &i.attrs,
-        syn::Item::Use(i) => &i.attrs,
-        syn::Item::Type(i) => &i.attrs,
-        syn::Item::Fn(i) => &i.attrs,
-        syn::Item::Impl(i) => &i.attrs,
-        syn::Item::Macro(i) => &i.attrs,
+        Item::Const(i) => &i.attrs,
+        Item::Enum(i) => &i.attrs,
+        Item::ExternCrate(i) => &i.attrs,
+        Item::Fn(i) => &i.attrs,
+        Item::ForeignMod(i) => &i.attrs,
+        Item::Impl(i) => &i.attrs,
+        Item::Macro(i) => &i.attrs,
+        Item::Mod(i) => &i.attrs,
+        Item::Static(i) => &i.attrs,
+        Item::Struct(i) => &i.attrs,
+        Item::Trait(i) => &i.attrs,
+        Item::TraitAlias(i) => &i.attrs,
+        Item::Type(i) => &i.attrs,
+        Item::Union(i) => &i.attrs,
+        Item::Use(i) => &i.attrs,
         _ => &[],
     }
 }
 
 /// `#[cfg(test)]`, exactly.
-fn only_in_tests(attr: &syn::Attribute) -> bool {
+pub(super) fn only_in_tests(attr: &syn::Attribute) -> bool {
     attr.path().is_ident("cfg")
         && attr
             .parse_args::<syn::Ident>()

@@ -3,7 +3,7 @@
 use darling::ast::NestedMeta;
 use proc_macro2::Span;
 
-use crate::rbac::{self, Key, RuleInput};
+use crate::rbac::{self, Key, Rule, RuleInput};
 
 use super::value::{self, StrList};
 use super::{Errors, attribute, parse_list};
@@ -32,16 +32,7 @@ attribute! {
     }
 }
 
-/// A rule that passed every check.
-pub struct Rule {
-    pub groups: Vec<String>,
-    pub resources: Vec<String>,
-    pub resource_names: Vec<String>,
-    pub urls: Vec<String>,
-    pub verbs: Vec<String>,
-}
-
-/// Parses and checks the arguments of one `#[rbac(...)]`.
+/// Parses and checks the arguments of one `#[rbac(...)]`: the rule, when it passed every check.
 pub fn parse(args: proc_macro2::TokenStream, errors: &mut Errors) -> Option<Rule> {
     let items = errors.handle(NestedMeta::parse_meta_list(args).map_err(darling::Error::from))?;
     let args = parse_list::<RbacArgs>(&items, errors)?;
