@@ -48,6 +48,8 @@ mod logging;
 #[cfg(feature = "manager")]
 mod manager;
 #[cfg(feature = "manager")]
+mod memory;
+#[cfg(feature = "manager")]
 pub mod metrics;
 #[cfg(feature = "manager")]
 pub mod options;

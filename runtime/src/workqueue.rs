@@ -144,12 +144,15 @@ pub(crate) struct QueueState {
 impl QueueState {
     /// A map keeps the room of its largest size: after the burst of the initial list (one
     /// entry per object), an emptied queue gives that room back instead of holding about
-    /// 100 bytes per cached object for good.
-    fn release_drained(&mut self) {
+    /// 100 bytes per cached object for good. `true` when a burst ended so: the caller
+    /// [returns](crate::memory::return_freed) what it freed, once its lock is released.
+    fn release_drained(&mut self) -> bool {
         const KEPT: usize = 64;
-        if self.dirty.is_empty() && self.dirty.capacity() > KEPT {
+        let burst_over = self.dirty.is_empty() && self.dirty.capacity() > KEPT;
+        if burst_over {
             self.dirty.shrink_to(KEPT);
         }
+        burst_over
     }
 }
 
@@ -190,19 +193,24 @@ impl WorkQueue {
     fn take(&self, key: QueueKey) {
         let now = Instant::now();
         let mut state = self.lock();
-        match state.dirty.remove(&key) {
+        let burst_over = match state.dirty.remove(&key) {
             Some(added) => {
                 self.depth.dec();
                 self.queue_duration
                     .observe(now.duration_since(added).as_secs_f64());
-                state.release_drained();
+                state.release_drained()
             }
             None => {
                 self.adds.inc();
                 self.queue_duration.observe(0.0);
+                false
             }
-        }
+        };
         state.processing.insert(key, now);
+        drop(state);
+        if burst_over {
+            crate::memory::return_freed();
+        }
     }
 
     fn done(&self, key: &QueueKey) {
@@ -222,7 +230,10 @@ impl WorkQueue {
         if let Some(added) = state.dirty.remove(key) {
             self.depth.dec();
             self.queue_duration.observe(added.elapsed().as_secs_f64());
-            state.release_drained();
+            if state.release_drained() {
+                drop(state);
+                crate::memory::return_freed();
+            }
         }
     }
 

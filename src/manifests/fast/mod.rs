@@ -9,9 +9,11 @@
 //! cannot resolve, an attribute it does not read, a macro, a `cfg`) is a [`Refusal`], and
 //! `manifests` compiles as before.
 //!
-//! A project trusts the route only after it reproduced, byte for byte, the CRDs its compiled
+//! A project trusts the route after it reproduced, byte for byte, the CRDs its compiled
 //! `crdgen` printed with the same lockfile (so with the same schemars, kube-core and
-//! cargo-operator-runtime): [`super::reuse`] records that with the operator's answer.
+//! cargo-operator-runtime): [`super::reuse`] records that with the operator's answer. Before
+//! any build, [`trust`] decides from the lockfile, and [`operator`] reads the operator's
+//! answer from its source the same way.
 //! Compile errors in code that does not shape a schema (a function body, an `impl`) are
 //! not seen here; the next `cargo build` reports them.
 
