@@ -127,10 +127,14 @@ pub fn build(root: &Path, layout: &Layout, operator: bool) -> Result<Programs> {
 /// - else the answer read from source when the lockfile proves the route, and the CRDs too
 ///   when it decides them ([`from_source`]);
 /// - else everything built and asked.
+///
+/// `scaffolded_crdgen` is the `crdgen` example as `init` writes it (the fast route computes
+/// what that one prints).
 pub fn crds_and_answer(
     root: &Path,
     layout: &Layout,
     compile: bool,
+    scaffolded_crdgen: &str,
 ) -> Result<(Vec<Value>, Emitted)> {
     // Scanned once: sources that change during the build are scanned by the next run before
     // it reuses anything.
@@ -158,7 +162,7 @@ pub fn crds_and_answer(
             let programs = build(root, layout, false)?;
             return Ok((crds(&programs)?, emitted));
         }
-        match from_source(root, layout)? {
+        match from_source(root, layout, scaffolded_crdgen)? {
             Ok(found) => return Ok(found),
             Err(why) => {
                 println!("  compiling the project, as the fast route does not decide: {why}")
@@ -191,6 +195,7 @@ pub fn crds_and_answer(
 fn from_source(
     root: &Path,
     layout: &Layout,
+    scaffolded_crdgen: &str,
 ) -> Result<Result<(Vec<Value>, Emitted), fast::Refusal>> {
     let started = std::time::SystemTime::now();
     let read = || -> Result<_, fast::Refusal> {
@@ -211,8 +216,8 @@ fn from_source(
     });
     // Webhooks that cannot be installed are the user's to fix, whichever route read them.
     let emitted = Emitted::from_document(&document)?;
-    let fast_crds =
-        fast::trust::crds_proven(&lock, layout).and_then(|()| fast::crds(&layout.api_dir));
+    let fast_crds = fast::trust::crds_proven(&lock, layout, scaffolded_crdgen)
+        .and_then(|()| fast::crds(&layout.api_dir));
     let (crds, fast_route) = match fast_crds {
         Ok(crds) => (crds, true),
         Err(why) => {

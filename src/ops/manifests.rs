@@ -9,7 +9,7 @@ use crate::fs::Disk;
 use crate::manifests::{self, build, yaml};
 use crate::project::Workspace;
 use crate::scaffold::builder::Generated;
-use crate::scaffold::{Plan, api, webhook};
+use crate::scaffold::{Plan, api, init, webhook};
 use crate::workspace;
 
 #[derive(Debug, Clone, Default)]
@@ -26,7 +26,9 @@ pub fn manifests(options: &ManifestsOptions) -> Result<()> {
     // Everything is computed before anything is written: a compile error or a schema the API
     // server would reject leaves the previous manifests in place.
     let layout = workspace::layout(&root)?;
-    let (crds, emitted) = build::crds_and_answer(&root, &layout, options.check)?;
+    let scaffolded_crdgen = init::crdgen_example(&layout.api_package.replace('-', "_"))?;
+    let (crds, emitted) =
+        build::crds_and_answer(&root, &layout, options.check, &scaffolded_crdgen)?;
     let build::Emitted {
         rules,
         webhooks,

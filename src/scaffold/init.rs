@@ -21,3 +21,13 @@ pub fn files(vars: &ProjectVars) -> Vec<TemplateFile<'_, ProjectVars>> {
         })
         .collect()
 }
+
+/// The api crate's `crdgen` example as `init` writes it for the crate `api_crate`: what
+/// `manifests` compares a project's with before it computes, rather than runs, what it prints.
+pub fn crdgen_example(api_crate: &str) -> anyhow::Result<String> {
+    #[derive(serde::Serialize)]
+    struct Vars<'a> {
+        api_crate: &'a str,
+    }
+    templates::render("init/api/examples/crdgen.rs", &Vars { api_crate })
+}

@@ -67,30 +67,22 @@ pub fn answer_proven(lock: &Lock, layout: &Layout) -> Result<(), Refusal> {
     no_other_registrar(&lock.0, layout)
 }
 
-/// `Ok` when the CRDs read from source are the ones `crdgen` would print.
-pub fn crds_proven(lock: &Lock, layout: &Layout) -> Result<(), Refusal> {
+/// `Ok` when the CRDs read from source are the ones `crdgen` would print; `scaffolded_crdgen`
+/// is the example as `init` writes it.
+pub fn crds_proven(lock: &Lock, layout: &Layout, scaffolded_crdgen: &str) -> Result<(), Refusal> {
     own_release(&lock.0)?;
     proven_releases(&lock.0)?;
-    crdgen_prints_crds(layout)
+    crdgen_prints_crds(layout, scaffolded_crdgen)
 }
 
 /// The route computes `crds()`; a `crdgen` that prints something else (filtered, labelled)
-/// is known only by running it. The same syntax as the template `init` writes it from, up to
-/// formatting and comments.
-fn crdgen_prints_crds(layout: &Layout) -> Result<(), Refusal> {
-    #[derive(serde::Serialize)]
-    struct Vars {
-        api_crate: String,
-    }
+/// is known only by running it. `scaffolded`: the example as `init` writes it, which the
+/// project's must equal up to formatting and comments.
+fn crdgen_prints_crds(layout: &Layout, scaffolded: &str) -> Result<(), Refusal> {
     let path = layout.api_dir.join("examples").join(format!("{CRDGEN}.rs"));
     let example = source::parse(&path)?;
-    let vars = Vars {
-        api_crate: layout.api_package.replace('-', "_"),
-    };
-    let scaffolded = crate::scaffold::templates::render("init/api/examples/crdgen.rs", &vars)
-        .ok()
-        .and_then(|text| syn::parse_file(&text).ok())
-        .expect("the crdgen template renders to Rust");
+    let scaffolded = syn::parse_file(scaffolded)
+        .map_err(|e| Refusal::new(format!("the scaffolded {CRDGEN} does not parse: {e}")))?;
     let plain = example.attrs.iter().all(source::plain_attribute);
     if !plain || example.items != scaffolded.items {
         return Err(Refusal::new(format!(
@@ -304,21 +296,24 @@ dependencies = ["cargo-operator-runtime", "schemars"]
             api_dir: dir.path().to_path_buf(),
             ..layout()
         };
+        let scaffolded = "//! Prints.\nfn main() { let crds = demo_api::crds(); println!(\"{}\", serde_json::to_string(&crds).expect(\"JSON\")); }\n";
         std::fs::create_dir_all(dir.path().join("examples")).unwrap();
         let example = dir.path().join("examples/crdgen.rs");
-        // Formatted differently, as rustfmt leaves it.
+        // Formatted differently, as rustfmt leaves it, with other comments.
         std::fs::write(
             &example,
-            "//! Prints.\nfn main() {\n    let crds = demo_api::crds();\n    println!(\n        \"{}\",\n        serde_json::to_string(&crds).expect(\"CRDs serialize to JSON\")\n    );\n}\n",
+            "fn main() {\n    // Mine.\n    let crds = demo_api::crds();\n    println!(\n        \"{}\",\n        serde_json::to_string(&crds).expect(\"JSON\")\n    );\n}\n",
         )
         .unwrap();
-        assert!(crdgen_prints_crds(&layout).is_ok());
+        assert!(crdgen_prints_crds(&layout, scaffolded).is_ok());
         std::fs::write(
             &example,
-            "fn main() {\n    let crds = demo_api::crds().into_iter().take(1).collect::<Vec<_>>();\n    println!(\"{}\", serde_json::to_string(&crds).expect(\"CRDs serialize to JSON\"));\n}\n",
+            "fn main() {\n    let crds = demo_api::crds().into_iter().take(1).collect::<Vec<_>>();\n    println!(\"{}\", serde_json::to_string(&crds).expect(\"JSON\"));\n}\n",
         )
         .unwrap();
-        let why = crdgen_prints_crds(&layout).unwrap_err().to_string();
+        let why = crdgen_prints_crds(&layout, scaffolded)
+            .unwrap_err()
+            .to_string();
         assert!(
             why.contains("is not the one `cargo operator init` writes"),
             "{why}"
