@@ -13,7 +13,7 @@
 //! operator is built and asked again.
 
 use anyhow::{Context as _, Result};
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::TokenStream;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -179,13 +179,7 @@ pub fn may_register(dir: &Path) -> Result<bool> {
         "WEBHOOKS",
         "distributed_slice",
     ];
-    fn names(tokens: TokenStream) -> bool {
-        tokens.into_iter().any(|token| match token {
-            TokenTree::Ident(ident) => NAMES.iter().any(|name| ident == name),
-            TokenTree::Group(group) => names(group.stream()),
-            _ => false,
-        })
-    }
+    let names = |tokens| super::fast::operator::names(tokens, &|i| NAMES.iter().any(|n| i == n));
     let mut dirs = vec![dir.to_path_buf()];
     while let Some(dir) = dirs.pop() {
         let entries =

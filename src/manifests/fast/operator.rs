@@ -249,16 +249,9 @@ impl Visitor<'_> {
                 .map(|webhook| self.scan.webhooks.push((module, webhook))),
         };
         if parsed.is_none() {
-            let first = errors
-                .finish()
-                .err()
-                .map(|e| e.to_string())
-                .unwrap_or_default();
-            let why = format!(
-                "a #[{attribute}] in {} does not compile ({first})",
-                self.at()
-            );
-            self.refuse(why);
+            let what = format!("a #[{attribute}] in {}", self.at());
+            self.refusal
+                .get_or_insert_with(|| Refusal::compile_error(&what, errors));
         }
     }
 
@@ -281,9 +274,6 @@ impl Visitor<'_> {
                 }
                 (self.module, self.dir) = outer;
             }
-            None if self.in_item > 0 => {
-                self.refuse(format!("`mod {name};` inside an item of {}", self.at()));
-            }
             None => match source::module_file(&self.dir, &name) {
                 Ok(file) => self.children.push(Child {
                     file,
@@ -291,7 +281,9 @@ impl Visitor<'_> {
                     dir,
                     cfg: self.cfg.clone(),
                 }),
-                Err(refusal) => self.refusal = self.refusal.take().or(Some(refusal)),
+                Err(refusal) => {
+                    self.refusal.get_or_insert(refusal);
+                }
             },
         }
     }
@@ -304,8 +296,9 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
                 for attr in &m.attrs {
                     v.visit_attribute(attr);
                 }
-                if v.in_item > 0 && m.content.is_some() {
-                    // `module_path!()` of a module inside a function is not worth guessing.
+                if v.in_item > 0 {
+                    // `module_path!()` of a module inside a function, and the file of a
+                    // `mod name;` there, are not worth guessing.
                     let why = format!("`mod {}` inside an item of {}", m.ident, v.at());
                     return v.refuse(why);
                 }
@@ -455,7 +448,7 @@ fn registering(ident: &proc_macro2::Ident) -> bool {
 }
 
 /// Whether `tokens` hold an identifier `matches` accepts, at any depth.
-fn names(tokens: TokenStream, matches: &dyn Fn(&proc_macro2::Ident) -> bool) -> bool {
+pub(crate) fn names(tokens: TokenStream, matches: &dyn Fn(&proc_macro2::Ident) -> bool) -> bool {
     tokens.into_iter().any(|token| match token {
         TokenTree::Ident(ident) => matches(&ident),
         TokenTree::Group(group) => names(group.stream(), matches),

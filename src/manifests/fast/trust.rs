@@ -229,12 +229,7 @@ dependencies = ["cargo-operator-runtime", "schemars"]
             std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.lock")).unwrap();
         let lock: Lockfile = toml::from_str(&text).unwrap();
         for (name, release) in PROVEN {
-            let found: Vec<&str> = lock
-                .package
-                .iter()
-                .filter(|p| p.name == name)
-                .map(|p| p.version.as_str())
-                .collect();
+            let found = versions(&lock, name);
             assert!(
                 found.len() == 1 && same_release(found[0], release),
                 "{name}: the lockfile has {found:?}, PROVEN says {release}"
