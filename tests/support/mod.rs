@@ -21,6 +21,7 @@ pub fn generated_target_dir() -> PathBuf {
 }
 
 pub fn cargo_operator(dir: &Path) -> Command {
+    seed_lockfile(dir);
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-operator"));
     command
         .current_dir(dir)
@@ -29,6 +30,7 @@ pub fn cargo_operator(dir: &Path) -> Command {
 }
 
 pub fn cargo(dir: &Path) -> Command {
+    seed_lockfile(dir);
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     command
         .current_dir(dir)
@@ -36,6 +38,25 @@ pub fn cargo(dir: &Path) -> Command {
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS");
     command
+}
+
+/// Gives the generated project around `dir` this repository's `Cargo.lock` if it has none, so
+/// that it builds with the crate versions the workspace build already downloaded. Resolving
+/// afresh depends on the registry's answer of the day, and the mirror CI reads is not always
+/// consistent: one run locked `h2 0.4.21` and the next cargo call was shown only `<= 0.4.20`.
+/// Cargo drops the entries the project does not use and resolves anything missing.
+fn seed_lockfile(dir: &Path) {
+    let Some(root) = dir.ancestors().find(|dir| {
+        std::fs::read_to_string(dir.join("Cargo.toml"))
+            .is_ok_and(|manifest| manifest.lines().any(|line| line.trim() == "[workspace]"))
+    }) else {
+        return;
+    };
+    let lockfile = root.join("Cargo.lock");
+    if root != repo_root() && !lockfile.exists() {
+        std::fs::copy(repo_root().join("Cargo.lock"), &lockfile)
+            .unwrap_or_else(|error| panic!("cannot seed {}: {error}", lockfile.display()));
+    }
 }
 
 /// Run to success or fail the test with everything the command printed.
