@@ -11,6 +11,8 @@
 #          one status write) and one worker, against one real control plane (envtest): RSS
 #          idle and with N objects cached, time until each of N new objects has been
 #          reconciled once, CPU seconds of the manager and of kube-apiserver meanwhile
+#   floor  the API server's part of that trial without a manager: one client writing the
+#          same status to N objects one at a time (FLOOR_COUNT, default the last of COUNTS)
 #
 #   bash benches/vs-go.sh [ROUNDS]        # default 5 rounds (3 for `run`, 1 for cold builds)
 #   SECTIONS="cli run" COUNTS="1000" bash benches/vs-go.sh 3
@@ -27,7 +29,7 @@ ROUNDS=${1:-5}
 RUN_ROUNDS=${RUN_ROUNDS:-$((ROUNDS < 3 ? ROUNDS : 3))}
 COLD_ROUNDS=${COLD_ROUNDS:-1}
 COUNTS=${COUNTS:-1000 10000}
-SECTIONS=${SECTIONS:-cli build run}
+SECTIONS=${SECTIONS:-cli build run floor}
 THIS=$(cd "$(dirname "$0")/.." && pwd)
 # WORK=dir keeps the projects and their build outputs there, and reuses them on the next run.
 KEEP_WORK=${WORK:+1}
@@ -354,7 +356,8 @@ start_manager() { # $1 = ours | go; sets MANAGER and PROBE
   PROBE=$(free_port)
   local flags=(--metrics-bind-address=0 --health-probe-bind-address="127.0.0.1:$PROBE" --leader-elect=false)
   if [ "$1" = ours ]; then
-    KUBECONFIG="$KUBECONFIG_FILE" RUST_LOG=warn "$WORK/targets/release/$OPERATOR" "${flags[@]}" >"$WORK/manager.log" 2>&1 &
+    # OURS_ENV: extra environment for our manager (an experiment, e.g. an allocator setting).
+    env ${OURS_ENV:-} KUBECONFIG="$KUBECONFIG_FILE" RUST_LOG=warn "$WORK/targets/release/$OPERATOR" "${flags[@]}" >"$WORK/manager.log" 2>&1 &
   else
     KUBECONFIG="$KUBECONFIG_FILE" "$WORK/go/bin/manager" "${flags[@]}" >"$WORK/manager.log" 2>&1 &
   fi
@@ -429,6 +432,68 @@ section_run() {
   done
 }
 
+# --- floor ---------------------------------------------------------------------------------
+# What the reconcile trial costs the API server without any manager: one client (python over
+# `kubectl proxy`) writes the Ready condition to FLOOR_COUNT objects one at a time, as one
+# worker does, once as a server-side apply (ours) and once as an update of the whole object
+# read before the clock starts (Go's, from its cache). kube-apiserver's CPU seconds over those
+# writes bound how fast any one-worker manager can be on this machine.
+FLOOR_COUNT=${FLOOR_COUNT:-${COUNTS##* }}
+floor_writes() { # $1 = apply | update, $2 = proxy port
+  python3 - "$1" "$2" "$FLOOR_COUNT" "$APISERVER" <<'PY'
+import http.client, json, os, sys, time
+kind, port, count, apiserver = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+def cpu():
+    fields = open(f"/proc/{apiserver}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+conn = http.client.HTTPConnection("127.0.0.1", port)
+base = "/apis/webapp.example.com/v1/namespaces/bench/guestbooks"
+def call(method, path, body=None, ctype="application/json"):
+    conn.request(method, path, body=None if body is None else json.dumps(body),
+                 headers={"Content-Type": ctype})
+    response = conn.getresponse()
+    data = response.read()
+    if response.status >= 300:
+        sys.exit(f"{method} {path}: {response.status} {data[:300]!r}")
+    return json.loads(data)
+condition = {"type": "Ready", "status": "True", "reason": "Reconciled",
+             "message": "The Guestbook is reconciled", "observedGeneration": 1,
+             "lastTransitionTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+names = [f"g{n}" for n in range(count)]
+objects = [call("GET", f"{base}/{name}") for name in names] if kind == "update" else []
+cpu_start, start = cpu(), time.monotonic()
+if kind == "update":
+    for obj in objects:
+        obj["status"] = {"conditions": [condition]}
+        call("PUT", f"{base}/{obj['metadata']['name']}/status", obj)
+else:
+    for name in names:
+        call("PATCH", f"{base}/{name}/status?fieldManager=bench&force=true",
+             {"apiVersion": "webapp.example.com/v1", "kind": "Guestbook",
+              "metadata": {"name": name, "namespace": "bench"},
+              "status": {"conditions": [condition]}}, "application/apply-patch+yaml")
+print(f"{time.monotonic() - start:.2f} {cpu() - cpu_start:.2f}")
+PY
+}
+section_floor() {
+  [ -n "${APISERVER:-}" ] || start_control_plane
+  local port result
+  port=$(free_port)
+  k proxy --port="$port" >"$WORK/proxy.log" 2>&1 &
+  PIDS+=($!)
+  until curl -fsS "http://127.0.0.1:$port/version" >/dev/null 2>&1; do sleep 0.1; done
+  for round in $(seq 1 "$RUN_ROUNDS"); do
+    for kind in apply update; do
+      log "floor: round $round/$RUN_ROUNDS, $FLOOR_COUNT writes ($kind)"
+      objects "$FLOOR_COUNT"
+      result=$(floor_writes "$kind" "$port")
+      record "floor-time-$kind" "${result% *}"
+      record "floor-cpu-$kind" "${result#* }"
+      no_objects
+    done
+  done
+}
+
 for section in $SECTIONS; do "section_$section"; done
 
 # --- the table -----------------------------------------------------------------------------
@@ -465,6 +530,12 @@ for count in [0] + [int(c) for c in "$COUNTS".split()]:
         row(f"time until {count:,} new objects are each reconciled once", f"reconcile-{count}-ours", f"reconcile-{count}-go", "manager")
         row(f"manager CPU seconds over those {count:,}", f"cpu-{count}-ours", f"cpu-{count}-go", "manager")
         row(f"kube-apiserver CPU seconds meanwhile", f"cpu-api-{count}-ours", f"cpu-api-{count}-go", "manager")
+if "floor-time-apply" in samples:
+    print()
+    print(f"| one client, no manager: {$FLOOR_COUNT:,} status writes one at a time | time | kube-apiserver CPU seconds |")
+    print("|---|---|---|")
+    for kind, title in [("apply", "server-side apply (ours)"), ("update", "update of the whole object (Go's)")]:
+        print(f"| {title} | {fmt(samples['floor-time-' + kind])} | {fmt(samples['floor-cpu-' + kind])} |")
 if sizes["go"]:
     mib = lambda b: f"{b / 1048576:.1f} MiB"
     print()
