@@ -44,7 +44,8 @@ pub fn cargo(dir: &Path) -> Command {
 /// that it builds with the crate versions the workspace build already downloaded. Resolving
 /// afresh depends on the registry's answer of the day, and the mirror CI reads is not always
 /// consistent: one run locked `h2 0.4.21` and the next cargo call was shown only `<= 0.4.20`.
-/// Cargo drops the entries the project does not use and resolves anything missing.
+/// `cargo metadata` then drops the entries the project does not use (the fast route reads the
+/// lockfile as it is) and resolves anything missing.
 fn seed_lockfile(dir: &Path) {
     let Some(root) = dir.ancestors().find(|dir| {
         std::fs::read_to_string(dir.join("Cargo.toml"))
@@ -56,6 +57,12 @@ fn seed_lockfile(dir: &Path) {
     if root != repo_root() && !lockfile.exists() {
         std::fs::copy(repo_root().join("Cargo.lock"), &lockfile)
             .unwrap_or_else(|error| panic!("cannot seed {}: {error}", lockfile.display()));
+        let mut metadata =
+            Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        metadata
+            .current_dir(root)
+            .args(["metadata", "--format-version", "1", "--quiet"]);
+        run_ok(&mut metadata);
     }
 }
 
