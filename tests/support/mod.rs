@@ -57,12 +57,16 @@ fn seed_lockfile(dir: &Path) {
     if root != repo_root() && !lockfile.exists() {
         std::fs::copy(repo_root().join("Cargo.lock"), &lockfile)
             .unwrap_or_else(|error| panic!("cannot seed {}: {error}", lockfile.display()));
-        let mut metadata =
-            Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-        metadata
+        let pruned = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
             .current_dir(root)
-            .args(["metadata", "--format-version", "1", "--quiet"]);
-        run_ok(&mut metadata);
+            .args(["metadata", "--format-version", "1", "--quiet"])
+            .output()
+            .is_ok_and(|output| output.status.success());
+        if !pruned {
+            // A project that cannot resolve at all (its runtime from crates.io, where it is
+            // not published yet) is one the test does not build: leave it as it was.
+            std::fs::remove_file(&lockfile).unwrap();
+        }
     }
 }
 
