@@ -1,16 +1,18 @@
 //! The `Controller` builder against a real API server: `namespace` scopes the watch (and so
 //! the reconciles) to one namespace, `watches` maps changes of another kind to the objects
-//! to reconcile, and `owns` reconciles the owner when an object it owns changes.
+//! to reconcile, and `owns` reconciles the owner when an object it owns changes. And a burst
+//! far larger than what the controller hands kube-runtime's scheduler at once is reconciled
+//! whole, objects deleted or never there included.
 #![cfg(feature = "envtest")]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
 use cargo_operator_runtime::envtest::EnvironmentBuilder;
 use cargo_operator_runtime::{Action, Context, Controller, Manager, ManagerOptions, owner};
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Secret};
-use kube::api::{Api, ObjectMeta, PostParams};
+use kube::api::{Api, DeleteParams, ListParams, ObjectMeta, PostParams};
 use kube::runtime::reflector::ObjectRef;
 use kube::{Client, ResourceExt};
 use tokio::sync::mpsc;
@@ -139,6 +141,96 @@ async fn namespace_watches_and_owns_decide_what_is_reconciled() {
     while let Some(name) = next(&mut rx, Duration::from_millis(500)).await {
         assert_ne!(name, "b", "a ConfigMap of another namespace was reconciled");
     }
+    let _ = stop.send(());
+    assert_eq!(run.await.unwrap(), std::process::ExitCode::SUCCESS);
+}
+
+/// The throttle in front of kube-runtime's scheduler counts every object it hands on until
+/// its reconcile starts or kube-runtime finds it gone; if a request could leave any other way,
+/// requests for objects that are not there (more of them than it hands on at once) would
+/// stall the controller for good.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_with_deleted_and_missing_objects_is_reconciled_whole() {
+    let Some(env) = EnvironmentBuilder::new().start_or_skip() else {
+        return;
+    };
+    let client = env.client().unwrap();
+    create_namespace(&client, "burst").await;
+    let config_maps: Api<ConfigMap> = Api::namespaced(client.clone(), "burst");
+    let secrets: Api<Secret> = Api::namespaced(client.clone(), "burst");
+    let params = PostParams::default();
+    const KEPT: usize = 60;
+    for n in 0..100 {
+        let mut object = config_map(&format!("c{n:02}"), "burst");
+        if n >= KEPT {
+            object.metadata.labels = Some(BTreeMap::from([("doomed".into(), "yes".into())]));
+        }
+        config_maps.create(&params, &object).await.unwrap();
+    }
+    // Each names a ConfigMap that does not exist.
+    for n in 0..50 {
+        let trigger = named(
+            &format!("trigger-ghost{n}"),
+            "burst",
+            |s: &mut Secret, m| s.metadata = m,
+        );
+        secrets.create(&params, &trigger).await.unwrap();
+    }
+
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let doomed = config_maps.clone();
+    let controller = Controller::new("burst", move |object: Arc<ConfigMap>, _: Arc<Context>| {
+        let (tx, doomed) = (tx.clone(), doomed.clone());
+        async move {
+            // The first reconcile deletes the last objects while they wait for their turn.
+            if object.name_any() == "c00" {
+                doomed
+                    .delete_collection(
+                        &DeleteParams::default(),
+                        &ListParams::default().labels("doomed=yes"),
+                    )
+                    .await
+                    .unwrap();
+            }
+            let _ = tx.send(object.name_any());
+            Ok(Action::await_change())
+        }
+    })
+    .namespace("burst")
+    .max_concurrent_reconciles(1)
+    .watches(|secret: Secret| {
+        let name = secret.name_any();
+        let namespace = secret.namespace().unwrap_or_default();
+        name.strip_prefix("trigger-")
+            .map(|target| ObjectRef::<ConfigMap>::new(target).within(&namespace))
+    });
+    let options = ManagerOptions::try_parse_from([
+        "test",
+        "--metrics-bind-address=0",
+        "--health-probe-bind-address=0",
+    ])
+    .unwrap();
+    let mut manager = Manager::with_client("burst-test", options, client.clone());
+    manager.add_controller(controller);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let run = tokio::spawn(manager.run_until(async {
+        let _ = stopped.await;
+    }));
+
+    let mut missing: BTreeSet<String> = (0..KEPT).map(|n| format!("c{n:02}")).collect();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while !missing.is_empty() && tokio::time::Instant::now() < deadline {
+        if let Some(name) = next(&mut rx, Duration::from_secs(1)).await {
+            missing.remove(&name);
+        }
+    }
+    assert!(missing.is_empty(), "never reconciled: {missing:?}");
+    // And the controller still takes new work.
+    config_maps
+        .create(&params, &config_map("after", "burst"))
+        .await
+        .unwrap();
+    reconciled(&mut rx, "after").await;
     let _ = stop.send(());
     assert_eq!(run.await.unwrap(), std::process::ExitCode::SUCCESS);
 }

@@ -31,13 +31,18 @@ pub fn cargo_operator(dir: &Path) -> Command {
 
 pub fn cargo(dir: &Path) -> Command {
     seed_lockfile(dir);
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let mut command = Command::new(cargo_program());
     command
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", generated_target_dir())
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS");
     command
+}
+
+/// The cargo that runs this test (cargo sets `CARGO` for its tests), else the one on `PATH`.
+fn cargo_program() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
 /// Gives the generated project around `dir` this repository's `Cargo.lock` if it has none, so
@@ -56,7 +61,7 @@ fn seed_lockfile(dir: &Path) {
     let lockfile = root.join("Cargo.lock");
     if root != repo_root() && !lockfile.exists() {
         let seeded = std::fs::copy(repo_root().join("Cargo.lock"), &lockfile).is_ok()
-            && Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+            && Command::new(cargo_program())
                 .current_dir(root)
                 .args(["metadata", "--format-version", "1", "--quiet"])
                 .output()
