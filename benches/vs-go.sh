@@ -7,10 +7,11 @@
 #          against controller-gen with the kubebuilder Makefile's arguments
 #   build  the generated operator against `go build` of the kubebuilder manager: cold, warm
 #          no-op and after a one-line reconciler edit; binary sizes
-#   run    both managers, each with the same trivial reconciler (set the Ready condition once,
-#          one status write) and one worker, against one real control plane (envtest): RSS
-#          idle and with N objects cached, time until each of N new objects has been
-#          reconciled once, CPU seconds of the manager and of kube-apiserver meanwhile
+#   run    both managers as their Dockerfiles build them (ours: the `dist` profile, or
+#          RUN_PROFILE; Go: `go build`), each with the same trivial reconciler (set the Ready
+#          condition once, one status write) and one worker, against one real control plane
+#          (envtest): RSS idle and with N objects cached, time until each of N new objects
+#          has been reconciled once, CPU seconds of the manager and of kube-apiserver meanwhile
 #   floor  the API server's part of that trial without a manager: one client writing the
 #          same status to N objects one at a time (FLOOR_COUNT, default the last of COUNTS)
 #
@@ -30,6 +31,7 @@ RUN_ROUNDS=${RUN_ROUNDS:-$((ROUNDS < 3 ? ROUNDS : 3))}
 COLD_ROUNDS=${COLD_ROUNDS:-1}
 COUNTS=${COUNTS:-1000 10000}
 SECTIONS=${SECTIONS:-cli build run floor}
+RUN_PROFILE=${RUN_PROFILE:-dist}
 THIS=$(cd "$(dirname "$0")/.." && pwd)
 # WORK=dir keeps the projects and their build outputs there, and reuses them on the next run.
 KEEP_WORK=${WORK:+1}
@@ -357,7 +359,7 @@ start_manager() { # $1 = ours | go; sets MANAGER and PROBE
   local flags=(--metrics-bind-address=0 --health-probe-bind-address="127.0.0.1:$PROBE" --leader-elect=false)
   if [ "$1" = ours ]; then
     # OURS_ENV: extra environment for our manager (an experiment, e.g. an allocator setting).
-    env ${OURS_ENV:-} KUBECONFIG="$KUBECONFIG_FILE" RUST_LOG=warn "$WORK/targets/release/$OPERATOR" "${flags[@]}" >"$WORK/manager.log" 2>&1 &
+    env ${OURS_ENV:-} KUBECONFIG="$KUBECONFIG_FILE" RUST_LOG=warn "$WORK/targets/$RUN_PROFILE/$OPERATOR" "${flags[@]}" >"$WORK/manager.log" 2>&1 &
   else
     KUBECONFIG="$KUBECONFIG_FILE" "$WORK/go/bin/manager" "${flags[@]}" >"$WORK/manager.log" 2>&1 &
   fi
@@ -420,7 +422,7 @@ trial() { # $1 = ours | go, $2 = count of new objects (0: idle)
   [ "$count" = 0 ] || no_objects
 }
 section_run() {
-  [ -x "$WORK/targets/release/$OPERATOR" ] || build_ours --release "$WORK/targets"
+  [ -x "$WORK/targets/$RUN_PROFILE/$OPERATOR" ] || build_ours "--profile $RUN_PROFILE" "$WORK/targets"
   [ -x "$WORK/go/bin/manager" ] || build_go "$WORK/gocache"
   start_control_plane
   for round in $(seq 1 "$RUN_ROUNDS"); do

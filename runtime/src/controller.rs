@@ -33,7 +33,6 @@ use crate::leader::Leadership;
 use crate::metrics::{ControllerMetrics, Metrics, ReconcileResult};
 use crate::scope::ApiScope;
 use crate::shutdown::Shutdown;
-use crate::throttle::throttle;
 use crate::workqueue::QueueKey;
 
 /// controller-runtime's default per-item backoff: 5 ms doubling up to 1000 s.
@@ -393,14 +392,12 @@ impl<K: ControllerResource> RunnableController for Controller<K> {
             // On shutdown the queue ends: kube-runtime takes no new work and waits for the
             // reconciles in flight.
             .take_until(shutdown.wait());
-        let (triggers, throttle) = throttle(triggers, concurrency);
         let name = this.name;
         async move {
             info!(controller = %name, concurrency, "starting controller");
             let reconcile = {
-                let (queue, throttle) = (queue.clone(), throttle.clone());
+                let queue = queue.clone();
                 move |obj: Arc<K>, reconciler: Arc<InstrumentedReconciler<K>>| {
-                    throttle.started(&queue_key(&ObjectRef::from_obj(&*obj)));
                     let (leadership, queue) = (leadership.clone(), queue.clone());
                     // Each reconcile is its own task, as kube-runtime's `Controller` runs them,
                     // so that concurrent reconciles use every core; dropping it cancels it.
@@ -443,9 +440,7 @@ impl<K: ControllerResource> RunnableController for Controller<K> {
                         kube_runtime::controller::Error::ReconcilerFailed(..) => {}
                         // Usually a deleted object still in the queue; harmless.
                         kube_runtime::controller::Error::ObjectNotFound(obj) => {
-                            let key = queue_key(&obj);
-                            throttle.forget(&key);
-                            queue.forget(&key);
+                            queue.forget(&queue_key(&obj));
                             debug!(controller = %name, object = %obj, "object gone before reconcile");
                         }
                         other => {

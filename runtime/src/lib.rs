@@ -66,8 +66,6 @@ mod shutdown;
 #[cfg(feature = "testing")]
 pub mod testing;
 #[cfg(feature = "manager")]
-mod throttle;
-#[cfg(feature = "manager")]
 pub mod webhook;
 #[cfg(feature = "manager")]
 pub mod workqueue;

@@ -1,8 +1,7 @@
 //! The `Controller` builder against a real API server: `namespace` scopes the watch (and so
 //! the reconciles) to one namespace, `watches` maps changes of another kind to the objects
 //! to reconcile, and `owns` reconciles the owner when an object it owns changes. And a burst
-//! far larger than what the controller hands kube-runtime's scheduler at once is reconciled
-//! whole, objects deleted or never there included.
+//! with deleted and missing objects in it is reconciled whole.
 #![cfg(feature = "envtest")]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -145,10 +144,10 @@ async fn namespace_watches_and_owns_decide_what_is_reconciled() {
     assert_eq!(run.await.unwrap(), std::process::ExitCode::SUCCESS);
 }
 
-/// The throttle in front of kube-runtime's scheduler counts every object it hands on until
-/// its reconcile starts or kube-runtime finds it gone; if a request could leave any other way,
-/// requests for objects that are not there (more of them than it hands on at once) would
-/// stall the controller for good.
+/// The initial list of many objects with one worker, while some of the objects are deleted
+/// before their turn and a watched kind names objects that never existed: every object left
+/// is reconciled, the requests for missing ones are dropped (kube-runtime's "object not
+/// found", which the workqueue forgets), and the controller still takes new work.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_with_deleted_and_missing_objects_is_reconciled_whole() {
     let Some(env) = EnvironmentBuilder::new().start_or_skip() else {
