@@ -14,7 +14,9 @@ use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Secret};
 use kube::api::{Api, DeleteParams, ListParams, ObjectMeta, PostParams};
 use kube::runtime::reflector::ObjectRef;
 use kube::{Client, ResourceExt};
-use tokio::sync::mpsc;
+use std::process::ExitCode;
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
 
 fn named<K: Default>(name: &str, namespace: &str, set: impl FnOnce(&mut K, ObjectMeta)) -> K {
     let mut object = K::default();
@@ -63,6 +65,36 @@ async fn reconciled(rx: &mut mpsc::UnboundedReceiver<String>, name: &str) {
     panic!("{name} was not reconciled within 20 s");
 }
 
+/// A Secret `trigger-<name>` names the ConfigMap `<name>` beside it (a `watches` mapper).
+fn triggered_config_map(secret: Secret) -> Option<ObjectRef<ConfigMap>> {
+    let namespace = secret.namespace().unwrap_or_default();
+    secret
+        .name_any()
+        .strip_prefix("trigger-")
+        .map(|target| ObjectRef::<ConfigMap>::new(target).within(&namespace))
+}
+
+/// Runs a manager of `controller` alone until `stop` is sent; `run` gives its exit code.
+fn run_manager(
+    name: &str,
+    client: &Client,
+    controller: Controller<ConfigMap>,
+) -> (oneshot::Sender<()>, JoinHandle<ExitCode>) {
+    let options = ManagerOptions::try_parse_from([
+        "test",
+        "--metrics-bind-address=0",
+        "--health-probe-bind-address=0",
+    ])
+    .unwrap();
+    let mut manager = Manager::with_client(name, options, client.clone());
+    manager.add_controller(controller);
+    let (stop, stopped) = oneshot::channel::<()>();
+    let run = tokio::spawn(manager.run_until(async {
+        let _ = stopped.await;
+    }));
+    (stop, run)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn namespace_watches_and_owns_decide_what_is_reconciled() {
     let Some(env) = EnvironmentBuilder::new().start_or_skip() else {
@@ -92,26 +124,9 @@ async fn namespace_watches_and_owns_decide_what_is_reconciled() {
         }
     })
     .namespace("watched")
-    // A Secret `trigger-<name>` reconciles the ConfigMap `<name>` beside it.
-    .watches(|secret: Secret| {
-        let name = secret.name_any();
-        let namespace = secret.namespace().unwrap_or_default();
-        name.strip_prefix("trigger-")
-            .map(|target| ObjectRef::<ConfigMap>::new(target).within(&namespace))
-    })
+    .watches(triggered_config_map)
     .owns::<Secret>();
-    let options = ManagerOptions::try_parse_from([
-        "test",
-        "--metrics-bind-address=0",
-        "--health-probe-bind-address=0",
-    ])
-    .unwrap();
-    let mut manager = Manager::with_client("controller-test", options, client.clone());
-    manager.add_controller(controller);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let run = tokio::spawn(manager.run_until(async {
-        let _ = stopped.await;
-    }));
+    let (stop, run) = run_manager("controller-test", &client, controller);
 
     // Only the watched namespace is reconciled.
     reconciled(&mut rx, "a").await;
@@ -141,7 +156,7 @@ async fn namespace_watches_and_owns_decide_what_is_reconciled() {
         assert_ne!(name, "b", "a ConfigMap of another namespace was reconciled");
     }
     let _ = stop.send(());
-    assert_eq!(run.await.unwrap(), std::process::ExitCode::SUCCESS);
+    assert_eq!(run.await.unwrap(), ExitCode::SUCCESS);
 }
 
 /// The initial list of many objects with one worker, while some of the objects are deleted
@@ -197,24 +212,8 @@ async fn a_burst_with_deleted_and_missing_objects_is_reconciled_whole() {
     })
     .namespace("burst")
     .max_concurrent_reconciles(1)
-    .watches(|secret: Secret| {
-        let name = secret.name_any();
-        let namespace = secret.namespace().unwrap_or_default();
-        name.strip_prefix("trigger-")
-            .map(|target| ObjectRef::<ConfigMap>::new(target).within(&namespace))
-    });
-    let options = ManagerOptions::try_parse_from([
-        "test",
-        "--metrics-bind-address=0",
-        "--health-probe-bind-address=0",
-    ])
-    .unwrap();
-    let mut manager = Manager::with_client("burst-test", options, client.clone());
-    manager.add_controller(controller);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let run = tokio::spawn(manager.run_until(async {
-        let _ = stopped.await;
-    }));
+    .watches(triggered_config_map);
+    let (stop, run) = run_manager("burst-test", &client, controller);
 
     let mut missing: BTreeSet<String> = (0..KEPT).map(|n| format!("c{n:02}")).collect();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
@@ -231,5 +230,5 @@ async fn a_burst_with_deleted_and_missing_objects_is_reconciled_whole() {
         .unwrap();
     reconciled(&mut rx, "after").await;
     let _ = stop.send(());
-    assert_eq!(run.await.unwrap(), std::process::ExitCode::SUCCESS);
+    assert_eq!(run.await.unwrap(), ExitCode::SUCCESS);
 }
